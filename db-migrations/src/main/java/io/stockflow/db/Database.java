@@ -1,5 +1,10 @@
 package io.stockflow.db;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -15,17 +20,46 @@ import org.jooq.impl.DSL;
 public final class Database {
   private Database() {}
 
+  /** The two databases stockflow runs on. */
+  public enum Vendor {
+    POSTGRESQL,
+    COCKROACHDB;
+
+    /** The migration folder holding this vendor's dialect-specific files. */
+    public String folder() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /**
    * Applies the migrations: {@code db/migration/common} everywhere, plus {@code
-   * db/migration/<vendor>} where a dialect truly differs (Flyway resolves {vendor} to {@code
-   * postgresql} or {@code cockroachdb}).
+   * db/migration/<vendor>} where a dialect truly differs (the same version number exists in both
+   * vendor folders). Flyway itself does not resolve a vendor placeholder in locations, so we ask
+   * the server.
    */
   public static void migrate(DataSource dataSource) {
     Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration/common", "classpath:db/migration/{vendor}")
+        .locations(
+            "classpath:db/migration/common",
+            "classpath:db/migration/" + vendor(dataSource).folder())
         .load()
         .migrate();
+  }
+
+  /**
+   * CockroachDB announces itself in {@code version()}; everything else is treated as PostgreSQL.
+   */
+  public static Vendor vendor(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version()")) {
+      rs.next();
+      return rs.getString(1).contains("CockroachDB") ? Vendor.COCKROACHDB : Vendor.POSTGRESQL;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot reach the database to detect its vendor: " + e.getMessage(), e);
+    }
   }
 
   public static DSLContext dsl(DataSource dataSource) {

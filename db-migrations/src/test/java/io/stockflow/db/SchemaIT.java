@@ -1,0 +1,161 @@
+package io.stockflow.db;
+
+import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stockflow.embedded.EmbeddedPostgresServer;
+import io.stockflow.embedded.Ports;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database itself refuses what would corrupt inventory, whoever writes: the API or an associate
+ * in psql.
+ */
+class SchemaIT {
+  @TempDir static Path dir;
+  static EmbeddedPostgresServer pg;
+  static DSLContext sql;
+
+  @BeforeAll
+  static void migrate() {
+    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
+    Database.migrate(pg.dataSource());
+    sql = Database.dsl(pg.dataSource());
+    sql.execute(
+        "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle FC', 'fulfilment_centre', 'us-west')");
+    sql.execute(
+        "INSERT INTO skus (sku, name, unit_price) VALUES ('JERKY-TERIYAKI-3OZ', 'Teriyaki 3oz', 7.99)");
+    sql.execute(
+        "INSERT INTO inventory_levels (sku, location_id, on_hand, allocated, reserved, reorder_point, max_stock)"
+            + " VALUES ('JERKY-TERIYAKI-3OZ', 'SEA1', 10, 2, 3, 4, 40)");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) pg.close();
+  }
+
+  @Test
+  void overselling_by_direct_sql_fails_with_the_constraint_name() {
+    assertThatThrownBy(
+            () ->
+                sql.execute(
+                    "UPDATE inventory_levels SET reserved = reserved + 6 WHERE location_id = 'SEA1'"))
+        .isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("inventory_never_oversold");
+    assertThat(onHandAllocatedReserved()).containsExactly(10L, 2L, 3L);
+  }
+
+  @Test
+  void negative_quantities_fail_with_the_constraint_name() {
+    assertThatThrownBy(
+            () ->
+                sql.execute(
+                    "UPDATE inventory_levels SET in_transit_in = -1 WHERE location_id = 'SEA1'"))
+        .hasMessageContaining("inventory_quantities_non_negative");
+    assertThatThrownBy(
+            () ->
+                sql.execute("UPDATE inventory_levels SET damaged = -2 WHERE location_id = 'SEA1'"))
+        .hasMessageContaining("inventory_quantities_non_negative");
+    assertThatThrownBy(
+            () ->
+                sql.execute(
+                    "UPDATE inventory_levels SET max_stock = 2, reorder_point = 5 WHERE location_id = 'SEA1'"))
+        .hasMessageContaining("inventory_thresholds_valid");
+  }
+
+  @Test
+  void last_updated_moves_on_every_write_and_a_replay_keeps_its_own_value() {
+    OffsetDateTime before = lastUpdated();
+    sql.execute("UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
+    OffsetDateTime afterWrite = lastUpdated();
+    assertThat(afterWrite).isAfter(before);
+
+    OffsetDateTime replayAt = afterWrite.plusMinutes(5);
+    sql.update(INVENTORY_LEVELS)
+        .set(INVENTORY_LEVELS.LAST_UPDATED, replayAt)
+        .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+        .execute();
+    assertThat(lastUpdated()).isEqualTo(replayAt);
+  }
+
+  @Test
+  void serialization_failures_are_retried_until_the_transaction_commits() throws Exception {
+    Transactions tx = new Transactions(sql);
+    int workers = 4;
+    CyclicBarrier together = new CyclicBarrier(workers);
+    AtomicInteger attempts = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      Future<?>[] done = new Future<?>[workers];
+      for (int i = 0; i < workers; i++) {
+        done[i] =
+            pool.submit(
+                () ->
+                    tx.run(
+                        t -> {
+                          t.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                          // Read-modify-write under SERIALIZABLE: concurrent runs conflict and get
+                          // SQLSTATE 40001.
+                          long dmg =
+                              t.select(INVENTORY_LEVELS.DAMAGED)
+                                  .from(INVENTORY_LEVELS)
+                                  .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+                                  .fetchOne()
+                                  .value1();
+                          if (attempts.incrementAndGet() <= workers) together.await();
+                          t.update(INVENTORY_LEVELS)
+                              .set(INVENTORY_LEVELS.DAMAGED, dmg + 1)
+                              .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+                              .execute();
+                          return null;
+                        }));
+      }
+      long damagedBefore = damaged();
+      for (Future<?> f : done) f.get();
+      // Without retries some increments would have failed; with them every one lands exactly once.
+      assertThat(attempts.get()).isGreaterThan(workers);
+      assertThat(damaged()).isEqualTo(damagedBefore + workers);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long damaged() {
+    return sql.select(INVENTORY_LEVELS.DAMAGED)
+        .from(INVENTORY_LEVELS)
+        .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+        .fetchOne()
+        .value1();
+  }
+
+  private static java.util.List<Long> onHandAllocatedReserved() {
+    var r =
+        sql.select(INVENTORY_LEVELS.ON_HAND, INVENTORY_LEVELS.ALLOCATED, INVENTORY_LEVELS.RESERVED)
+            .from(INVENTORY_LEVELS)
+            .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+            .fetchOne();
+    return java.util.List.of(r.value1(), r.value2(), r.value3());
+  }
+
+  private static OffsetDateTime lastUpdated() {
+    return sql.select(INVENTORY_LEVELS.LAST_UPDATED)
+        .from(INVENTORY_LEVELS)
+        .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
+        .fetchOne()
+        .value1();
+  }
+}

@@ -1,0 +1,99 @@
+package io.stockflow.subprocessors.audit;
+
+import static io.stockflow.db.jooq.Tables.INVENTORY_CHANGES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stockflow.changefeed.ChangeEvent;
+import io.stockflow.changefeed.Hlc;
+import io.stockflow.changefeed.Operation;
+import io.stockflow.db.Database;
+import io.stockflow.db.Transactions;
+import io.stockflow.embedded.EmbeddedPostgresServer;
+import io.stockflow.embedded.Ports;
+import java.nio.file.Path;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogSubprocessorIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static EmbeddedPostgresServer pg;
+  static DSLContext sql;
+
+  @BeforeAll
+  static void start() {
+    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
+    Database.migrate(pg.dataSource());
+    sql = Database.dsl(pg.dataSource());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) pg.close();
+  }
+
+  @Test
+  void every_change_is_audited_once_even_when_delivered_twice() throws Exception {
+    AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
+    ChangeEvent update =
+        event(
+            "{\"sku\":\"A\",\"location_id\":\"L\",\"on_hand\":5}",
+            "{\"sku\":\"A\",\"location_id\":\"L\",\"on_hand\":3}",
+            false);
+    assertThat(audit.shouldProcess(update)).isTrue();
+    audit.process(update);
+    audit.process(update); // at-least-once delivery: the duplicate inserts nothing
+
+    var rows =
+        sql.selectFrom(INVENTORY_CHANGES)
+            .where(INVENTORY_CHANGES.ROW_KEY.eq("[\"A\",\"L\"]"))
+            .fetch();
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).getTableName()).isEqualTo("inventory_levels");
+    assertThat(rows.get(0).getOperation()).isEqualTo("update");
+    assertThat(JSON.readTree(rows.get(0).getBeforeRow().data()).get("on_hand").asLong())
+        .isEqualTo(5);
+    assertThat(JSON.readTree(rows.get(0).getAfterRow().data()).get("on_hand").asLong())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void replay_requests_are_recorded_as_replays() throws Exception {
+    AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
+    audit.process(
+        event(
+            "{\"sku\":\"B\",\"location_id\":\"L\"}",
+            "{\"sku\":\"B\",\"location_id\":\"L\"}",
+            true));
+    assertThat(
+            sql.select(INVENTORY_CHANGES.OPERATION)
+                .from(INVENTORY_CHANGES)
+                .where(INVENTORY_CHANGES.ROW_KEY.eq("[\"B\",\"L\"]"))
+                .fetchOne()
+                .value1())
+        .isEqualTo("replay");
+  }
+
+  private static ChangeEvent event(String before, String after, boolean replay) throws Exception {
+    ObjectNode b = (ObjectNode) JSON.readTree(before);
+    ObjectNode a = (ObjectNode) JSON.readTree(after);
+    ArrayNode key =
+        JSON.createArrayNode().add(a.get("sku").asText()).add(a.get("location_id").asText());
+    return new ChangeEvent(
+        "inventory_levels",
+        0,
+        42,
+        key,
+        b,
+        a,
+        Hlc.parse("1701102311425045162.0000000001"),
+        Operation.UPDATE,
+        replay);
+  }
+}

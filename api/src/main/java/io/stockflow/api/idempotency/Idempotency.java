@@ -1,0 +1,137 @@
+package io.stockflow.api.idempotency;
+
+import static io.stockflow.db.jooq.Tables.API_IDEMPOTENCY_KEYS;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.db.Transactions;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Runs every POST: one database transaction (through {@link Transactions#run}, so 40001 is
+ * retried), optionally guarded by the caller's {@value #HEADER}.
+ *
+ * <p>With a key, the first successful response is stored with a SHA-256 of (operation, request
+ * body) in the SAME transaction as the operation's effect: a stored response therefore always means
+ * the effect committed, and a crash between the two cannot happen. A retry with the same key and
+ * body gets the stored status and body back (header {@value #REPLAYED_HEADER}: true) without
+ * running the operation; the same key with another body or operation is refused with 422. Failed
+ * requests (4xx/5xx) are not stored: their transaction rolled back, so a retry runs again.
+ *
+ * <p>Two concurrent requests with the same key (or creating the same natural key, e.g. the same
+ * reservation id) race on a primary key; the loser's transaction rolls back on the unique violation
+ * and is run once more, when it finds the winner's result.
+ */
+@Singleton
+public class Idempotency {
+  public static final String HEADER = "Idempotency-Key";
+  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+  private static final int MAX_KEY_LENGTH = 200;
+  private static final int UNIQUE_RACE_RETRIES = 3;
+
+  private final Transactions transactions;
+  private final ObjectMapper json;
+
+  public Idempotency(Transactions transactions, ObjectMapper json) {
+    this.transactions = transactions;
+    this.json = json;
+  }
+
+  /**
+   * Runs {@code work} in a transaction, honouring {@code key} when present.
+   *
+   * @param principal the authenticated caller (keys are scoped per caller)
+   * @param key the Idempotency-Key header, or null
+   * @param operation identifies the endpoint and its path parameters, e.g. {@code POST
+   *     /orders/42/transitions}
+   * @param body the bound request body, or null; part of the request fingerprint
+   */
+  public HttpResponse<?> run(
+      String principal,
+      String key,
+      String operation,
+      Object body,
+      Transactions.Work<MutableHttpResponse<?>> work) {
+    if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
+      throw ApiProblem.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters");
+    }
+    String hash = key == null ? null : fingerprint(operation, body);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return transactions.run(
+            tx -> {
+              if (key == null) return work.apply(tx);
+              HttpResponse<?> stored = replay(tx, principal, key, hash);
+              if (stored != null) return stored;
+              MutableHttpResponse<?> response = work.apply(tx);
+              store(tx, principal, key, hash, response);
+              return response;
+            });
+      } catch (DataAccessException e) {
+        if (!"23505".equals(e.sqlState()) || attempt >= UNIQUE_RACE_RETRIES) throw e;
+      }
+    }
+  }
+
+  private HttpResponse<?> replay(DSLContext tx, String principal, String key, String hash)
+      throws JsonProcessingException {
+    var row =
+        tx.selectFrom(API_IDEMPOTENCY_KEYS)
+            .where(API_IDEMPOTENCY_KEYS.PRINCIPAL.eq(principal))
+            .and(API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY.eq(key))
+            .fetchOne();
+    if (row == null) return null;
+    if (!row.getRequestHash().equals(hash)) {
+      throw new ApiProblem(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          "idempotency-key-reused",
+          "Idempotency-Key reused",
+          "this Idempotency-Key was already used with a different request; use a new key",
+          List.of(new ApiProblem.FieldError(HEADER, "already used with a different request")),
+          Map.of());
+    }
+    MutableHttpResponse<Object> response =
+        HttpResponse.status(HttpStatus.valueOf(row.getStatusCode().intValue()));
+    response.header(REPLAYED_HEADER, "true");
+    if (row.getResponseBody() != null) response.body(json.readTree(row.getResponseBody()));
+    return response;
+  }
+
+  private void store(
+      DSLContext tx, String principal, String key, String hash, HttpResponse<?> response)
+      throws JsonProcessingException {
+    Object body = response.getBody().orElse(null);
+    tx.insertInto(API_IDEMPOTENCY_KEYS)
+        .set(API_IDEMPOTENCY_KEYS.PRINCIPAL, principal)
+        .set(API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY, key)
+        .set(API_IDEMPOTENCY_KEYS.REQUEST_HASH, hash)
+        .set(API_IDEMPOTENCY_KEYS.STATUS_CODE, (long) response.getStatus().getCode())
+        .set(
+            API_IDEMPOTENCY_KEYS.RESPONSE_BODY, body == null ? null : json.writeValueAsString(body))
+        .execute();
+  }
+
+  private String fingerprint(String operation, Object body) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(operation.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      if (body != null) sha.update(json.writeValueAsBytes(body));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+      throw new IllegalStateException("cannot fingerprint request", e);
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package io.stockflow.api.reservations;
+
+import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
+import static io.stockflow.db.jooq.Tables.LOCATIONS;
+import static io.stockflow.db.jooq.Tables.RESERVATIONS;
+import static io.stockflow.db.jooq.Tables.SKUS;
+
+import io.micronaut.http.HttpStatus;
+import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.db.jooq.tables.records.ReservationsRecord;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record3;
+
+/**
+ * Reservations that never oversell. Every method runs inside the caller's transaction (see {@link
+ * io.stockflow.api.idempotency.Idempotency}) and changes stock only with conditional updates whose
+ * WHERE clause re-checks availability on the locked row, so two concurrent checkouts can never take
+ * the same unit; the {@code inventory_never_oversold} CHECK constraint is the second line of
+ * defence.
+ *
+ * <p><b>Location rule.</b> A cart is served from ONE location (one shipment): among the sellable
+ * rows ({@code inventory_levels.sellable}) of active locations that have enough available ({@code
+ * on_hand - allocated - reserved}) for every line, the location with the most total available
+ * across the cart's SKUs wins; ties go to the smallest location id. If that location's stock is
+ * taken by a concurrent request between the read and the update, the next candidate is tried. No
+ * candidate: 409 {@code insufficient-stock} listing the lines no single location can serve. Safety
+ * stock is NOT held back here (it is a channel-facing buffer, see availability).
+ */
+@Singleton
+public class ReservationService {
+  private static final Field<Long> AVAILABLE =
+      INVENTORY_LEVELS
+          .ON_HAND
+          .minus(INVENTORY_LEVELS.ALLOCATED)
+          .minus(INVENTORY_LEVELS.RESERVED)
+          .as("available");
+
+  private final ReservationsConfiguration config;
+  private final Clock clock;
+
+  public ReservationService(ReservationsConfiguration config) {
+    this(config, Clock.systemUTC());
+  }
+
+  ReservationService(ReservationsConfiguration config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The reservation id of a cart line: the caller's natural idempotency key. */
+  public static String reservationId(String cartId, int lineNo) {
+    return cartId + ":" + lineNo;
+  }
+
+  /**
+   * Reserves every line or none. Returns the existing reservations unchanged when the same cart is
+   * sent again ({@code created=false}).
+   */
+  public Outcome reserve(DSLContext tx, ReserveRequest request) {
+    List<ReserveRequest.Line> lines = validateLines(request);
+    List<ReservationsRecord> existing = forCart(tx, request.cartId());
+    if (!existing.isEmpty()) return new Outcome(sameCart(request, lines, existing), false);
+
+    requireKnownSkus(tx, lines);
+    Map<String, Long> demand = new TreeMap<>();
+    lines.forEach(l -> demand.merge(l.sku(), l.quantity(), Long::sum));
+
+    Map<String, Map<String, Long>> availableByLocation = availability(tx, demand.keySet());
+    List<String> candidates = candidates(demand, availableByLocation);
+    // Lock rows in one global order (sku, then line) so two carts never deadlock on each other.
+    List<ReserveRequest.Line> ordered =
+        lines.stream()
+            .sorted(
+                Comparator.comparing(ReserveRequest.Line::sku)
+                    .thenComparing(ReserveRequest.Line::lineNo))
+            .toList();
+    for (String location : candidates) {
+      if (tryHold(tx, location, ordered)) {
+        Instant expiresAt = clock.instant().plus(config.getTtl());
+        var insert =
+            tx.insertInto(
+                RESERVATIONS,
+                RESERVATIONS.ID,
+                RESERVATIONS.CART_ID,
+                RESERVATIONS.SKU,
+                RESERVATIONS.LOCATION_ID,
+                RESERVATIONS.QUANTITY,
+                RESERVATIONS.STATUS,
+                RESERVATIONS.EXPIRES_AT);
+        for (ReserveRequest.Line l : lines) {
+          insert =
+              insert.values(
+                  reservationId(request.cartId(), l.lineNo()),
+                  request.cartId(),
+                  l.sku(),
+                  location,
+                  l.quantity(),
+                  "active",
+                  OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
+        }
+        insert.execute();
+        return new Outcome(toView(request.cartId(), forCart(tx, request.cartId())), true);
+      }
+    }
+    throw insufficient(lines, availableByLocation);
+  }
+
+  /** The cart's reservations, or 404. */
+  public CartReservation get(DSLContext tx, String cartId) {
+    List<ReservationsRecord> rows = forCart(tx, cartId);
+    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
+    return toView(cartId, rows);
+  }
+
+  /**
+   * Confirms every active line (reserved becomes allocated). Idempotent: an already confirmed cart
+   * is returned as is. A released, expired or past-due line makes the whole call fail with 409 and
+   * change nothing; expiry itself is the reservation-expiry workflow's job.
+   */
+  public CartReservation confirm(DSLContext tx, String cartId) {
+    List<ReservationsRecord> rows = forCart(tx, cartId);
+    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
+    Instant now = clock.instant();
+    List<String> dead = new ArrayList<>();
+    List<String> overdue = new ArrayList<>();
+    for (ReservationsRecord r : rows) {
+      if (r.getStatus().equals("released") || r.getStatus().equals("expired")) {
+        dead.add(r.getId() + " is " + r.getStatus());
+      } else if (r.getStatus().equals("active") && !r.getExpiresAt().toInstant().isAfter(now)) {
+        overdue.add(r.getId());
+      }
+    }
+    if (!dead.isEmpty() || !overdue.isEmpty()) {
+      boolean expired = dead.stream().allMatch(d -> d.endsWith("expired"));
+      List<String> reasons = new ArrayList<>(dead);
+      overdue.forEach(id -> reasons.add(id + " expired at its TTL"));
+      throw ApiProblem.conflict(
+          expired ? "reservation-expired" : "reservation-not-active",
+          expired ? "Reservation expired" : "Reservation not active",
+          "cannot confirm cart " + cartId + ": " + String.join(", ", reasons),
+          Map.of("cartId", cartId, "reasons", reasons));
+    }
+    for (ReservationsRecord r : rows) {
+      if (!r.getStatus().equals("active")) continue;
+      int changed =
+          tx.update(RESERVATIONS)
+              .set(RESERVATIONS.STATUS, "confirmed")
+              .where(RESERVATIONS.ID.eq(r.getId()))
+              .and(RESERVATIONS.STATUS.eq("active"))
+              .execute();
+      if (changed == 0) throw concurrentChange(cartId);
+      moveHeld(tx, r, INVENTORY_LEVELS.ALLOCATED);
+    }
+    return toView(cartId, forCart(tx, cartId));
+  }
+
+  /**
+   * Releases every active line (reserved returns to available). Idempotent: released or expired
+   * lines stay as they are. A confirmed line is refused with 409 (cancel the order instead).
+   */
+  public CartReservation release(DSLContext tx, String cartId) {
+    List<ReservationsRecord> rows = forCart(tx, cartId);
+    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
+    List<String> confirmed =
+        rows.stream()
+            .filter(r -> r.getStatus().equals("confirmed"))
+            .map(ReservationsRecord::getId)
+            .toList();
+    if (!confirmed.isEmpty()) {
+      throw ApiProblem.conflict(
+          "reservation-confirmed",
+          "Reservation already confirmed",
+          "cannot release confirmed reservations " + confirmed + "; cancel the order instead",
+          Map.of("cartId", cartId, "confirmed", confirmed));
+    }
+    for (ReservationsRecord r : rows) {
+      if (!r.getStatus().equals("active")) continue;
+      int changed =
+          tx.update(RESERVATIONS)
+              .set(RESERVATIONS.STATUS, "released")
+              .where(RESERVATIONS.ID.eq(r.getId()))
+              .and(RESERVATIONS.STATUS.eq("active"))
+              .execute();
+      if (changed == 0) throw concurrentChange(cartId);
+      moveHeld(tx, r, null);
+    }
+    return toView(cartId, forCart(tx, cartId));
+  }
+
+  /** Result of {@link #reserve}: the reservations and whether this call created them. */
+  public record Outcome(CartReservation reservation, boolean created) {}
+
+  private List<ReserveRequest.Line> validateLines(ReserveRequest request) {
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < request.lines().size(); i++) {
+      ReserveRequest.Line l = request.lines().get(i);
+      if (!seen.add(l.lineNo())) {
+        throw ApiProblem.invalidField(
+            "lines[" + i + "].lineNo", "duplicate line number " + l.lineNo());
+      }
+    }
+    return request.lines();
+  }
+
+  private static List<ReservationsRecord> forCart(DSLContext tx, String cartId) {
+    return tx.selectFrom(RESERVATIONS)
+        .where(RESERVATIONS.CART_ID.eq(cartId))
+        .orderBy(RESERVATIONS.ID)
+        .fetch();
+  }
+
+  /** The same cart again: identical lines return what exists; anything else is a conflict. */
+  private CartReservation sameCart(
+      ReserveRequest request, List<ReserveRequest.Line> lines, List<ReservationsRecord> existing) {
+    Map<String, ReservationsRecord> byId = new HashMap<>();
+    existing.forEach(r -> byId.put(r.getId(), r));
+    boolean same = existing.size() == lines.size();
+    for (ReserveRequest.Line l : lines) {
+      ReservationsRecord r = byId.get(reservationId(request.cartId(), l.lineNo()));
+      same &= r != null && r.getSku().equals(l.sku()) && r.getQuantity().equals(l.quantity());
+    }
+    if (!same) {
+      throw ApiProblem.conflict(
+          "cart-already-reserved",
+          "Cart already reserved",
+          "cart "
+              + request.cartId()
+              + " already has reservations with different lines;"
+              + " release them and reserve under a new cart id",
+          Map.of("cartId", request.cartId()));
+    }
+    return toView(request.cartId(), existing);
+  }
+
+  private static void requireKnownSkus(DSLContext tx, List<ReserveRequest.Line> lines) {
+    Set<String> wanted = new HashSet<>();
+    lines.forEach(l -> wanted.add(l.sku()));
+    Set<String> known =
+        new HashSet<>(tx.select(SKUS.SKU).from(SKUS).where(SKUS.SKU.in(wanted)).fetch(SKUS.SKU));
+    List<ApiProblem.FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (!known.contains(lines.get(i).sku())) {
+        errors.add(
+            new ApiProblem.FieldError(
+                "lines[" + i + "].sku", "unknown SKU '" + lines.get(i).sku() + "'"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiProblem(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          "unknown-sku",
+          "Unknown SKU",
+          String.join("; ", errors.stream().map(e -> e.field() + ": " + e.reason()).toList()),
+          errors,
+          Map.of());
+    }
+  }
+
+  /** location → sku → available, for sellable rows of active locations. */
+  private static Map<String, Map<String, Long>> availability(DSLContext tx, Set<String> skus) {
+    Map<String, Map<String, Long>> result = new TreeMap<>();
+    for (Record3<String, String, Long> r :
+        tx.select(INVENTORY_LEVELS.LOCATION_ID, INVENTORY_LEVELS.SKU, AVAILABLE)
+            .from(INVENTORY_LEVELS)
+            .join(LOCATIONS)
+            .on(LOCATIONS.ID.eq(INVENTORY_LEVELS.LOCATION_ID))
+            .where(INVENTORY_LEVELS.SKU.in(skus))
+            .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+            .and(LOCATIONS.ACTIVE.isTrue())
+            .fetch()) {
+      result.computeIfAbsent(r.value1(), k -> new HashMap<>()).put(r.value2(), r.value3());
+    }
+    return result;
+  }
+
+  private static List<String> candidates(
+      Map<String, Long> demand, Map<String, Map<String, Long>> availableByLocation) {
+    Map<String, Long> score = new LinkedHashMap<>();
+    availableByLocation.forEach(
+        (location, available) -> {
+          boolean servesAll =
+              demand.entrySet().stream()
+                  .allMatch(d -> available.getOrDefault(d.getKey(), 0L) >= d.getValue());
+          if (servesAll) {
+            score.put(location, demand.keySet().stream().mapToLong(available::get).sum());
+          }
+        });
+    return score.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /**
+   * Holds every line at {@code location}, or nothing: if a concurrent request took the stock of one
+   * line, the lines already held in this transaction are given back and false is returned.
+   */
+  private static boolean tryHold(DSLContext tx, String location, List<ReserveRequest.Line> lines) {
+    List<ReserveRequest.Line> held = new ArrayList<>();
+    for (ReserveRequest.Line l : lines) {
+      int changed =
+          tx.update(INVENTORY_LEVELS)
+              .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.plus(l.quantity()))
+              .where(INVENTORY_LEVELS.SKU.eq(l.sku()))
+              .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+              .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+              .and(
+                  INVENTORY_LEVELS
+                      .ON_HAND
+                      .minus(INVENTORY_LEVELS.ALLOCATED)
+                      .minus(INVENTORY_LEVELS.RESERVED)
+                      .ge(l.quantity()))
+              .execute();
+      if (changed == 0) {
+        for (ReserveRequest.Line h : held) {
+          tx.update(INVENTORY_LEVELS)
+              .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.minus(h.quantity()))
+              .where(INVENTORY_LEVELS.SKU.eq(h.sku()))
+              .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+              .execute();
+        }
+        return false;
+      }
+      held.add(l);
+    }
+    return true;
+  }
+
+  /**
+   * Takes a reservation's quantity out of {@code reserved}, adding it to {@code target} (allocated
+   * on confirm) or to nothing (release: it becomes available again).
+   */
+  private static void moveHeld(DSLContext tx, ReservationsRecord r, Field<Long> target) {
+    var update =
+        tx.update(INVENTORY_LEVELS)
+            .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.minus(r.getQuantity()));
+    var step = target == null ? update : update.set(target, target.plus(r.getQuantity()));
+    int changed =
+        step.where(INVENTORY_LEVELS.SKU.eq(r.getSku()))
+            .and(INVENTORY_LEVELS.LOCATION_ID.eq(r.getLocationId()))
+            .and(INVENTORY_LEVELS.RESERVED.ge(r.getQuantity()))
+            .execute();
+    if (changed == 0) {
+      // reserved < the reservation's quantity means someone changed the row outside the API.
+      throw ApiProblem.conflict(
+          "invariant-breach",
+          "Inventory does not hold this reservation",
+          "inventory_levels("
+              + r.getSku()
+              + ", "
+              + r.getLocationId()
+              + ") reserves less than "
+              + r.getId()
+              + " needs; investigate direct writes",
+          Map.of("reservationId", r.getId()));
+    }
+  }
+
+  private static ApiProblem concurrentChange(String cartId) {
+    return ApiProblem.conflict(
+        "concurrent-change",
+        "Changed concurrently",
+        "cart " + cartId + " was changed by another request; read it and retry",
+        Map.of("cartId", cartId));
+  }
+
+  private static ApiProblem insufficient(
+      List<ReserveRequest.Line> lines, Map<String, Map<String, Long>> availableByLocation) {
+    List<Map<String, Object>> unservable = new ArrayList<>();
+    for (ReserveRequest.Line l : lines) {
+      long best =
+          availableByLocation.values().stream()
+              .mapToLong(a -> Math.max(0, a.getOrDefault(l.sku(), 0L)))
+              .max()
+              .orElse(0);
+      if (best < l.quantity()) {
+        unservable.add(
+            Map.of(
+                "lineNo",
+                l.lineNo(),
+                "sku",
+                l.sku(),
+                "requested",
+                l.quantity(),
+                "maxAvailableAtOneLocation",
+                best));
+      }
+    }
+    String detail =
+        unservable.isEmpty()
+            ? "every line is in stock somewhere, but no single sellable location can serve all of"
+                + " them together"
+            : unservable.size() + " line(s) cannot be served from any single sellable location";
+    return ApiProblem.conflict(
+        "insufficient-stock", "Insufficient stock", detail, Map.of("unservableLines", unservable));
+  }
+
+  private static CartReservation toView(String cartId, List<ReservationsRecord> rows) {
+    List<CartReservation.Line> lines = new ArrayList<>();
+    Set<String> statuses = new HashSet<>();
+    Instant expiresAt = null;
+    for (ReservationsRecord r : rows) {
+      int lineNo = Integer.parseInt(r.getId().substring(r.getId().lastIndexOf(':') + 1));
+      lines.add(
+          new CartReservation.Line(r.getId(), lineNo, r.getSku(), r.getQuantity(), r.getStatus()));
+      statuses.add(r.getStatus());
+      Instant e = r.getExpiresAt().toInstant();
+      if (expiresAt == null || e.isBefore(expiresAt)) expiresAt = e;
+    }
+    lines.sort(Comparator.comparingInt(CartReservation.Line::lineNo));
+    String status = statuses.size() == 1 ? statuses.iterator().next() : "mixed";
+    return new CartReservation(cartId, rows.get(0).getLocationId(), status, expiresAt, lines);
+  }
+}

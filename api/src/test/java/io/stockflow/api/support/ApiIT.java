@@ -1,0 +1,141 @@
+package io.stockflow.api.support;
+
+import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.stockflow.embedded.EmbeddedPostgresServer;
+import io.stockflow.embedded.Ports;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Base of the API integration tests: a real PostgreSQL per test class (started before the Micronaut
+ * context, stopped after it), the real HTTP server, and helpers to seed rows and to prove that a
+ * refused request changed nothing. Subclasses are {@code @MicronautTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ApiIT implements TestPropertyProvider {
+  public static final String OPS_KEY = "test-ops-key-0123456789";
+  public static final String ASSOCIATE_KEY = "test-associate-key-0123456789";
+  public static final String CHANNEL_KEY = "test-channel-key-0123456789";
+
+  private EmbeddedPostgresServer pg;
+  private Path dataDir;
+
+  @Inject protected EmbeddedServer server;
+  @Inject protected DSLContext sql;
+
+  @Override
+  public Map<String, String> getProperties() {
+    try {
+      dataDir = Files.createTempDirectory("api-it-pg");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    pg = EmbeddedPostgresServer.start(dataDir.resolve("data"), Ports.free());
+    return Map.of(
+        "stockflow.database.url",
+        pg.jdbcUrl(),
+        "stockflow.database.pool-size",
+        "16",
+        "stockflow.api.keys." + OPS_KEY,
+        "ops",
+        "stockflow.api.keys." + ASSOCIATE_KEY,
+        "associate",
+        "stockflow.api.keys." + CHANNEL_KEY,
+        "channel");
+  }
+
+  @AfterAll
+  void stopDatabase() {
+    if (pg != null) pg.close();
+  }
+
+  protected Http http(String apiKey) {
+    return new Http(server.getURI(), apiKey);
+  }
+
+  protected Http ops() {
+    return http(OPS_KEY);
+  }
+
+  protected Http associate() {
+    return http(ASSOCIATE_KEY);
+  }
+
+  protected Http channel() {
+    return http(CHANNEL_KEY);
+  }
+
+  protected void location(String id, String region) {
+    sql.execute(
+        "INSERT INTO locations (id, name, kind, region) VALUES (?, ?, 'fulfilment_centre', ?)",
+        id,
+        id + " FC",
+        region);
+  }
+
+  protected void sku(String sku) {
+    sql.execute("INSERT INTO skus (sku, name, unit_price) VALUES (?, ?, 9.99)", sku, sku);
+  }
+
+  protected void stock(String sku, String location, long onHand) {
+    sql.execute(
+        "INSERT INTO inventory_levels (sku, location_id, on_hand) VALUES (?, ?, ?)",
+        sku,
+        location,
+        onHand);
+  }
+
+  /** on_hand, allocated, reserved, damaged, in_transit_in, in_transit_out of one row. */
+  protected List<Long> levels(String sku, String location) {
+    Record r =
+        sql.select(
+                INVENTORY_LEVELS.ON_HAND,
+                INVENTORY_LEVELS.ALLOCATED,
+                INVENTORY_LEVELS.RESERVED,
+                INVENTORY_LEVELS.DAMAGED,
+                INVENTORY_LEVELS.IN_TRANSIT_IN,
+                INVENTORY_LEVELS.IN_TRANSIT_OUT)
+            .from(INVENTORY_LEVELS)
+            .where(INVENTORY_LEVELS.SKU.eq(sku))
+            .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+            .fetchOne();
+    List<Long> values = new ArrayList<>();
+    for (int i = 0; i < r.size(); i++) values.add(r.get(i, Long.class));
+    return values;
+  }
+
+  /**
+   * Every row of every table the API writes, as text: equal snapshots before and after a refused
+   * request prove it changed nothing.
+   */
+  protected List<String> snapshot() {
+    List<String> rows = new ArrayList<>();
+    for (String table :
+        List.of(
+            "inventory_levels",
+            "reservations",
+            "orders",
+            "order_lines",
+            "inventory_adjustments",
+            "api_idempotency_keys",
+            "locations",
+            "skus")) {
+      sql.fetch("SELECT * FROM " + table + " ORDER BY 1, 2")
+          .forEach(r -> rows.add(table + ":" + r.formatCSV(false)));
+    }
+    return rows;
+  }
+}

@@ -58,11 +58,12 @@ public record ChangeEvent(
   }
 
   /**
-   * True when {@code column} differs between before and after (always true for inserts and
-   * deletes).
+   * True when {@code column} differs between before and after. Always true for inserts, deletes and
+   * replay requests: a replay asks every subscribed subprocessor to act again, so a filter on
+   * changed columns must let it through.
    */
   public boolean changed(String column) {
-    if (before == null || after == null) return true;
+    if (replay || before == null || after == null) return true;
     JsonNode b = before.get(column);
     JsonNode a = after.get(column);
     return !Objects.equals(b, a);

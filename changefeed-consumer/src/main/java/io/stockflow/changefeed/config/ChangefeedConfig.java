@@ -1,0 +1,213 @@
+package io.stockflow.changefeed.config;
+
+import io.stockflow.changefeed.Subprocessor;
+import io.stockflow.changefeed.envelope.ReplayRule;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the changefeed processor needs to know, validated on {@link Builder#build()}.
+ * Immutable and thread-safe.
+ *
+ * @param bootstrapServers Kafka bootstrap servers, e.g. {@code 127.0.0.1:9092}
+ * @param groupId consumer group; every instance with the same group shares the partitions
+ * @param topics source topic -> enabled subprocessors, in the order they are listed (one consumer
+ *     thread per topic)
+ * @param retry retry policy per subprocessor and message
+ * @param deadLetterSuffix appended to a source topic to name its dead-letter topic ({@code .dlq})
+ * @param pollTimeout longest one {@code poll} blocks; also bounds how long {@code close} waits for
+ *     an idle consumer
+ * @param maxPollRecords records per poll, i.e. the batch that fences are loaded for, coalescing
+ *     applies to, and offsets are committed after
+ * @param controlRefreshInterval how often pause/resume switches are re-read from the database
+ * @param replayColumn the column whose sole change marks a replay request
+ * @param consumerProperties extra Kafka consumer properties (security, timeouts …); the framework's
+ *     own settings (deserializers, auto commit off) win
+ * @param producerProperties extra Kafka producer properties for the dead-letter producer
+ */
+public record ChangefeedConfig(
+    String bootstrapServers,
+    String groupId,
+    Map<String, List<Subprocessor>> topics,
+    RetryPolicy retry,
+    String deadLetterSuffix,
+    Duration pollTimeout,
+    int maxPollRecords,
+    Duration controlRefreshInterval,
+    String replayColumn,
+    Map<String, String> consumerProperties,
+    Map<String, String> producerProperties) {
+
+  public ChangefeedConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(deadLetterSuffix, "deadLetterSuffix");
+    Objects.requireNonNull(pollTimeout, "pollTimeout");
+    Objects.requireNonNull(controlRefreshInterval, "controlRefreshInterval");
+    Objects.requireNonNull(replayColumn, "replayColumn");
+    if (topics == null || topics.isEmpty())
+      throw new IllegalArgumentException("configure at least one topic");
+    if (deadLetterSuffix.isBlank())
+      throw new IllegalArgumentException("deadLetterSuffix must not be blank");
+    if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be >= 1");
+    Map<String, List<Subprocessor>> copy = new LinkedHashMap<>();
+    Map<String, Subprocessor> byName = new LinkedHashMap<>();
+    topics.forEach(
+        (t, subs) -> {
+          if (subs.isEmpty())
+            throw new IllegalArgumentException("topic \"" + t + "\" enables no subprocessor");
+          Set<String> names = new TreeSet<>();
+          for (Subprocessor s : subs) {
+            if (!names.add(s.name()))
+              throw new IllegalArgumentException(
+                  "subprocessor \"" + s.name() + "\" is listed twice for topic \"" + t + "\"");
+            // The name keys fences, dead letters and the pause switch, so it must mean one bean.
+            Subprocessor other = byName.putIfAbsent(s.name(), s);
+            if (other != null && other != s)
+              throw new IllegalArgumentException(
+                  "two different subprocessors are named \"" + s.name() + "\"");
+          }
+          copy.put(t, List.copyOf(subs));
+        });
+    topics = java.util.Collections.unmodifiableMap(copy);
+    consumerProperties = Map.copyOf(consumerProperties);
+    producerProperties = Map.copyOf(producerProperties);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The dead-letter topic of {@code sourceTopic}, e.g. {@code inventory_levels.dlq}. */
+  public String deadLetterTopic(String sourceTopic) {
+    return sourceTopic + deadLetterSuffix;
+  }
+
+  /** Every subprocessor name enabled on any topic, sorted. */
+  public Set<String> subprocessorNames() {
+    Set<String> names = new TreeSet<>();
+    topics.values().forEach(l -> l.forEach(s -> names.add(s.name())));
+    return names;
+  }
+
+  /** The subprocessor named {@code name} if it is enabled for {@code topic}, else null. */
+  public Subprocessor subprocessor(String topic, String name) {
+    return topics.getOrDefault(topic, List.of()).stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Fluent builder with the defaults documented on each setter. Not thread-safe. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String groupId = "stockflow-changefeed";
+    private final Map<String, List<Subprocessor>> topics = new LinkedHashMap<>();
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private String deadLetterSuffix = ".dlq";
+    private Duration pollTimeout = Duration.ofMillis(500);
+    private int maxPollRecords = 500;
+    private Duration controlRefreshInterval = Duration.ofSeconds(1);
+    private String replayColumn = ReplayRule.DEFAULT_COLUMN;
+    private final Map<String, String> consumerProperties = new LinkedHashMap<>();
+    private final Map<String, String> producerProperties = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Required. */
+    public Builder bootstrapServers(String servers) {
+      this.bootstrapServers = servers;
+      return this;
+    }
+
+    /** Default {@code stockflow-changefeed}. */
+    public Builder groupId(String groupId) {
+      this.groupId = groupId;
+      return this;
+    }
+
+    /** Enables {@code subprocessors} on {@code topic}, replacing any earlier list for it. */
+    public Builder topic(String topic, List<? extends Subprocessor> subprocessors) {
+      topics.put(topic, List.copyOf(subprocessors));
+      return this;
+    }
+
+    /**
+     * The one-line-per-table form: names resolved against {@code beans} by {@link
+     * SubprocessorRegistry#resolve}, failing loudly on unknown or duplicate names.
+     */
+    public Builder topics(
+        Map<String, List<String>> namesByTopic,
+        java.util.Collection<? extends Subprocessor> beans) {
+      topics.putAll(SubprocessorRegistry.resolve(namesByTopic, beans));
+      return this;
+    }
+
+    /** Default {@link RetryPolicy#DEFAULT}. */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** Default {@code .dlq}. */
+    public Builder deadLetterSuffix(String suffix) {
+      this.deadLetterSuffix = suffix;
+      return this;
+    }
+
+    /** Default 500 ms. */
+    public Builder pollTimeout(Duration timeout) {
+      this.pollTimeout = timeout;
+      return this;
+    }
+
+    /** Default 500. */
+    public Builder maxPollRecords(int max) {
+      this.maxPollRecords = max;
+      return this;
+    }
+
+    /** Default 1 s. */
+    public Builder controlRefreshInterval(Duration interval) {
+      this.controlRefreshInterval = interval;
+      return this;
+    }
+
+    /** Default {@code last_updated}. */
+    public Builder replayColumn(String column) {
+      this.replayColumn = column;
+      return this;
+    }
+
+    public Builder consumerProperty(String key, String value) {
+      consumerProperties.put(key, value);
+      return this;
+    }
+
+    public Builder producerProperty(String key, String value) {
+      producerProperties.put(key, value);
+      return this;
+    }
+
+    public ChangefeedConfig build() {
+      return new ChangefeedConfig(
+          bootstrapServers,
+          groupId,
+          topics,
+          retry,
+          deadLetterSuffix,
+          pollTimeout,
+          maxPollRecords,
+          controlRefreshInterval,
+          replayColumn,
+          consumerProperties,
+          producerProperties);
+    }
+  }
+}

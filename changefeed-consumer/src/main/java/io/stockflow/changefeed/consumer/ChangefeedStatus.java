@@ -1,0 +1,53 @@
+package io.stockflow.changefeed.consumer;
+
+import io.stockflow.changefeed.Hlc;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time snapshot for the ops API. Immutable.
+ *
+ * @param topics one entry per configured topic
+ * @param subprocessors one entry per configured subprocessor name, counts summed over topics
+ */
+public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus> subprocessors) {
+
+  /**
+   * @param assignedPartitions partitions this instance consumes now (empty when not started)
+   * @param resolved latest resolved timestamp per assigned partition (value null: none yet)
+   * @param watermark min over assigned partitions, null until each has one
+   * @param watermarkLagSeconds seconds behind now, NaN while the watermark is unknown
+   * @param consumerLag records behind the end offsets of the assigned partitions
+   * @param deferred changes waiting for the watermark
+   */
+  public record TopicStatus(
+      String topic,
+      String deadLetterTopic,
+      List<String> subprocessors,
+      List<Integer> assignedPartitions,
+      Map<Integer, Hlc> resolved,
+      Hlc watermark,
+      double watermarkLagSeconds,
+      long consumerLag,
+      long deferred) {}
+
+  /** Counts since this process started. */
+  public record SubprocessorStatus(
+      String name,
+      List<String> topics,
+      boolean paused,
+      long processed,
+      long skippedStale,
+      long retried,
+      long deadLettered,
+      long coalesced,
+      long redriven) {}
+
+  public TopicStatus topic(String name) {
+    return topics.stream().filter(t -> t.topic().equals(name)).findFirst().orElseThrow();
+  }
+
+  public SubprocessorStatus subprocessor(String name) {
+    return subprocessors.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+}

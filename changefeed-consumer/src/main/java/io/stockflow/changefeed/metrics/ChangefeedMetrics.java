@@ -1,0 +1,133 @@
+package io.stockflow.changefeed.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.stockflow.changefeed.Hlc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The framework's Micrometer meters, tagged {@code topic} and (where it applies) {@code
+ * subprocessor}. Names (Prometheus adds {@code _total} / {@code _seconds}):
+ *
+ * <ul>
+ *   <li>{@value #RECEIVED} — row changes decoded (topic)
+ *   <li>{@value #PROCESSED} — successful {@code process} calls, i.e. downstream calls
+ *   <li>{@value #SKIPPED_STALE} — changes at or below the subprocessor's fence
+ *   <li>{@value #RETRIED} — retry attempts after a failed {@code process}
+ *   <li>{@value #DEAD_LETTERED} — messages dead-lettered, extra tag {@code reason} = failure |
+ *       paused | undecodable (subprocessor {@code ""} for undecodable)
+ *   <li>{@value #COALESCED} — changes absorbed by a newer one with the same coalescing key
+ *   <li>{@value #REDRIVEN} — dead letters re-driven successfully
+ *   <li>{@value #LATENCY} — timer from the change's commit ({@code updated}) to handled
+ *   <li>{@value #CONSUMER_LAG} — records behind the end offsets of the assigned partitions (topic)
+ *   <li>{@value #WATERMARK_LAG} — seconds between now and the feed's watermark (topic; NaN until
+ *       every assigned partition has seen a resolved timestamp)
+ *   <li>{@value #DEFERRED} — changes waiting for the watermark (topic)
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class ChangefeedMetrics {
+  public static final String RECEIVED = "stockflow.changefeed.received";
+  public static final String PROCESSED = "stockflow.changefeed.processed";
+  public static final String SKIPPED_STALE = "stockflow.changefeed.skipped.stale";
+  public static final String RETRIED = "stockflow.changefeed.retried";
+  public static final String DEAD_LETTERED = "stockflow.changefeed.dead.lettered";
+  public static final String COALESCED = "stockflow.changefeed.coalesced";
+  public static final String REDRIVEN = "stockflow.changefeed.redriven";
+  public static final String LATENCY = "stockflow.changefeed.handled.latency";
+  public static final String CONSUMER_LAG = "stockflow.changefeed.consumer.lag";
+  public static final String WATERMARK_LAG = "stockflow.changefeed.watermark.lag";
+  public static final String DEFERRED = "stockflow.changefeed.deferred";
+
+  /** Why a message was dead-lettered; the {@code reason} tag. */
+  public enum Reason {
+    FAILURE,
+    PAUSED,
+    UNDECODABLE;
+
+    public String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final MeterRegistry registry;
+
+  public ChangefeedMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void received(String topic, int n) {
+    registry.counter(RECEIVED, "topic", topic).increment(n);
+  }
+
+  public void processed(String topic, String subprocessor, Hlc updated) {
+    counter(PROCESSED, topic, subprocessor).increment();
+    Duration latency = Duration.between(updated.toInstant(), Instant.now());
+    Timer.builder(LATENCY)
+        .tags(tags(topic, subprocessor))
+        .publishPercentileHistogram()
+        .register(registry)
+        // A clock skew between database and consumer must not produce a negative sample.
+        .record(latency.isNegative() ? Duration.ZERO : latency);
+  }
+
+  public void skippedStale(String topic, String subprocessor) {
+    counter(SKIPPED_STALE, topic, subprocessor).increment();
+  }
+
+  public void retried(String topic, String subprocessor) {
+    counter(RETRIED, topic, subprocessor).increment();
+  }
+
+  public void coalesced(String topic, String subprocessor, int n) {
+    counter(COALESCED, topic, subprocessor).increment(n);
+  }
+
+  public void redriven(String topic, String subprocessor) {
+    counter(REDRIVEN, topic, subprocessor).increment();
+  }
+
+  public void deadLettered(String topic, String subprocessor, Reason reason) {
+    registry
+        .counter(DEAD_LETTERED, tags(topic, subprocessor).and("reason", reason.tag()))
+        .increment();
+  }
+
+  /**
+   * Registers a topic gauge read from {@code value} (held strongly: it lives as long as the
+   * registry).
+   */
+  public void gauge(String name, String topic, Supplier<Number> value) {
+    Gauge.builder(name, value).tags("topic", topic).strongReference(true).register(registry);
+  }
+
+  /**
+   * Sum of counter {@code name} over all topics (and reasons) for one subprocessor; for status
+   * snapshots.
+   */
+  public long count(String name, String subprocessor) {
+    return (long)
+        registry.find(name).tag("subprocessor", subprocessor).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
+  }
+
+  private Counter counter(String name, String topic, String subprocessor) {
+    return registry.counter(name, tags(topic, subprocessor));
+  }
+
+  private static Tags tags(String topic, String subprocessor) {
+    return Tags.of("topic", topic, "subprocessor", subprocessor);
+  }
+}

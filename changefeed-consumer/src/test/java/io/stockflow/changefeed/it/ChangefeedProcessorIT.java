@@ -1,0 +1,412 @@
+package io.stockflow.changefeed.it;
+
+import static io.stockflow.changefeed.it.Envelopes.at;
+import static io.stockflow.changefeed.it.Envelopes.change;
+import static io.stockflow.changefeed.it.Envelopes.key;
+import static io.stockflow.changefeed.it.Envelopes.resolved;
+import static io.stockflow.changefeed.it.Envelopes.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stockflow.changefeed.ChangeEvent;
+import io.stockflow.changefeed.Hlc;
+import io.stockflow.changefeed.config.ChangefeedConfig;
+import io.stockflow.changefeed.config.RetryPolicy;
+import io.stockflow.changefeed.consumer.ChangefeedProcessor;
+import io.stockflow.changefeed.control.SubprocessorControl;
+import io.stockflow.changefeed.deadletter.DeadLetter;
+import io.stockflow.changefeed.deadletter.DeadLetterHeaders;
+import io.stockflow.changefeed.deadletter.DeadLetterStatus;
+import io.stockflow.changefeed.deadletter.DeadLetters;
+import io.stockflow.changefeed.envelope.UndecodableMessageException;
+import io.stockflow.changefeed.fence.FenceStore;
+import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.db.Database;
+import io.stockflow.db.Transactions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The framework against the real embedded Kafka broker and PostgreSQL. */
+class ChangefeedProcessorIT {
+  @TempDir static Path dir;
+  static ChangefeedStack stack;
+
+  private final List<ChangefeedProcessor> processors = new ArrayList<>();
+  private SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void startServers() {
+    stack = new ChangefeedStack(dir);
+  }
+
+  @AfterAll
+  static void stopServers() {
+    if (stack != null) stack.close();
+  }
+
+  @AfterEach
+  void closeProcessors() {
+    processors.forEach(ChangefeedProcessor::close);
+  }
+
+  private static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50));
+  }
+
+  private ChangefeedProcessor start(String topic, String group, RecordingSubprocessor... subs) {
+    ChangefeedConfig config =
+        ChangefeedConfig.builder()
+            .bootstrapServers(stack.kafka.bootstrapServers())
+            .groupId(group)
+            .topic(topic, List.of(subs))
+            .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40)))
+            .pollTimeout(Duration.ofMillis(200))
+            .controlRefreshInterval(Duration.ofMillis(200))
+            .build();
+    ChangefeedProcessor p = new ChangefeedProcessor(config, stack.dataSource, registry);
+    processors.add(p);
+    p.start();
+    return p;
+  }
+
+  private double count(String metric, String topic, String subprocessor) {
+    var counter =
+        registry.find(metric).tag("topic", topic).tag("subprocessor", subprocessor).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static String unique(String name) {
+    return name + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  @Test
+  void duplicatesAndStaleReEmitsAreSkippedAfterARestartBecauseTheFenceIsDurable() throws Exception {
+    String topic = stack.newTopic("fence", 2);
+    String group = unique("g");
+    String k = key("JERKY", "SEA1");
+    stack.send(topic, 0, k, change(row("JERKY", "SEA1", 1, "", "a"), "null", at(1)));
+    stack.send(
+        topic,
+        0,
+        k,
+        change(row("JERKY", "SEA1", 2, "", "b"), row("JERKY", "SEA1", 1, "", "a"), at(2)));
+
+    RecordingSubprocessor first = new RecordingSubprocessor("audit");
+    ChangefeedProcessor p1 = start(topic, group, first);
+    eventually().until(() -> first.seen.size() == 2);
+    p1.close();
+
+    // After the restart the feed re-emits the newest version, then an older one, then a new one.
+    stack.send(
+        topic,
+        0,
+        k,
+        change(row("JERKY", "SEA1", 2, "", "b"), row("JERKY", "SEA1", 1, "", "a"), at(2)));
+    stack.send(topic, 0, k, change(row("JERKY", "SEA1", 1, "", "a"), "null", at(1)));
+    stack.send(
+        topic,
+        0,
+        k,
+        change(row("JERKY", "SEA1", 3, "", "c"), row("JERKY", "SEA1", 2, "", "b"), at(3)));
+    RecordingSubprocessor second = new RecordingSubprocessor("audit");
+    registry = new SimpleMeterRegistry();
+    start(topic, group, second);
+    eventually().until(() -> second.seen.size() == 1);
+    eventually().until(() -> count(ChangefeedMetrics.SKIPPED_STALE, topic, "audit") == 2);
+    assertThat(second.quantities()).containsExactly(3L);
+
+    // A brand-new group re-reads everything from the beginning: the fence, not the offsets, stops
+    // it.
+    RecordingSubprocessor third = new RecordingSubprocessor("audit");
+    registry = new SimpleMeterRegistry();
+    start(topic, unique("fresh-group"), third);
+    eventually().until(() -> count(ChangefeedMetrics.SKIPPED_STALE, topic, "audit") == 5);
+    assertThat(third.seen).isEmpty();
+    assertThat(
+            new FenceStore(new Transactions(Database.dsl(stack.dataSource))).get(topic, "audit", k))
+        .isEqualTo(at(3));
+  }
+
+  @Test
+  void aPoisonMessageLandsInTheDeadLetterTopicWithHeadersAndThePartitionMovesOn() throws Exception {
+    String topic = stack.newTopic("poison", 1);
+    String garbage = "{\"after\": {\"sku\": \"JERKY\", \"qty\": 4";
+    stack.send(topic, 0, key("JERKY", "SEA1"), garbage);
+    stack.send(
+        topic, 0, key("JERKY", "SEA1"), change(row("JERKY", "SEA1", 7, "", "a"), "null", at(1)));
+
+    RecordingSubprocessor audit = new RecordingSubprocessor("audit");
+    ChangefeedProcessor p = start(topic, unique("g"), audit);
+    eventually().until(() -> audit.seen.size() == 1);
+    assertThat(audit.quantities()).containsExactly(7L);
+
+    ConsumerRecord<byte[], byte[]> dead = stack.readAll(topic + ".dlq", 1).get(0);
+    assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(key("JERKY", "SEA1"));
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo(garbage);
+    assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+    assertThat(header(dead, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+    assertThat(header(dead, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(header(dead, DeadLetterHeaders.SUBPROCESSOR)).isEmpty();
+    assertThat(header(dead, DeadLetterHeaders.ERROR_CLASS))
+        .isEqualTo(UndecodableMessageException.class.getName());
+    assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE)).startsWith("value is not JSON");
+    assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
+    assertThat(header(dead, DeadLetterHeaders.FIRST_FAILURE)).isNotBlank();
+    assertThat(header(dead, DeadLetterHeaders.LAST_FAILURE)).isNotBlank();
+
+    List<DeadLetter> letters =
+        p.deadLetters().list(new DeadLetters.Query(topic, null, DeadLetterStatus.PENDING, 10));
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).id().toString()).isEqualTo(header(dead, DeadLetterHeaders.ID));
+    assertThat(letters.get(0).deadLetterTopic()).isEqualTo(topic + ".dlq");
+    // The offset moved past both messages.
+    eventually()
+        .until(
+            () ->
+                stack.committed(p.config().groupId()).get(new TopicPartition(topic, 0)) != null
+                    && stack
+                            .committed(p.config().groupId())
+                            .get(new TopicPartition(topic, 0))
+                            .offset()
+                        == 2);
+    // Re-driving an undecodable message fails again and says why; an operator can dismiss it.
+    assertThat(p.deadLetters().redrive(letters.get(0).id()).succeeded()).isFalse();
+    assertThat(p.deadLetters().resolve(letters.get(0).id())).isTrue();
+    assertThat(p.deadLetters().get(letters.get(0).id()).orElseThrow().status())
+        .isEqualTo(DeadLetterStatus.RESOLVED);
+  }
+
+  @Test
+  void aFailingSubprocessorDeadLettersWhileTheOtherKeepsGoingAndRedriveCompletesIt()
+      throws Exception {
+    String topic = stack.newTopic("isolation", 2);
+    RecordingSubprocessor healthy = new RecordingSubprocessor(unique("healthy"));
+    RecordingSubprocessor broken = new RecordingSubprocessor(unique("broken"));
+    broken.failing.set(true);
+    ChangefeedProcessor p = start(topic, unique("g"), healthy, broken);
+
+    String k1 = key("A", "SEA1");
+    String k2 = key("B", "SEA1");
+    stack.send(topic, 0, k1, change(row("A", "SEA1", 1, "", "a"), "null", at(1)));
+    stack.send(topic, 1, k2, change(row("B", "SEA1", 2, "", "a"), "null", at(2)));
+    eventually().until(() -> healthy.seen.size() == 2);
+    eventually()
+        .until(
+            () ->
+                p.deadLetters()
+                        .list(
+                            new DeadLetters.Query(
+                                topic, broken.name(), DeadLetterStatus.PENDING, 10))
+                        .size()
+                    == 2);
+    assertThat(count(ChangefeedMetrics.RETRIED, topic, broken.name())).isEqualTo(4);
+    assertThat(broken.calls.get()).isEqualTo(6);
+    List<ConsumerRecord<byte[], byte[]>> dlq = stack.readAll(topic + ".dlq", 2);
+    assertThat(dlq)
+        .allSatisfy(
+            r -> {
+              assertThat(header(r, DeadLetterHeaders.SUBPROCESSOR)).isEqualTo(broken.name());
+              assertThat(header(r, DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
+              assertThat(header(r, DeadLetterHeaders.ERROR_CLASS))
+                  .isEqualTo(IllegalStateException.class.getName());
+              assertThat(header(r, DeadLetterHeaders.ERROR_MESSAGE)).contains("is down");
+            });
+
+    DeadLetter forK1 =
+        p.deadLetters().list(new DeadLetters.Query(topic, broken.name(), null, 10)).stream()
+            .filter(l -> l.messageKey().equals(k1))
+            .findFirst()
+            .orElseThrow();
+    // Still broken: the re-drive fails and records a new failure on the same letter.
+    assertThat(p.deadLetters().redrive(forK1.id()).succeeded()).isFalse();
+    DeadLetter again = p.deadLetters().get(forK1.id()).orElseThrow();
+    assertThat(again.attempts()).isEqualTo(6);
+    assertThat(again.status()).isEqualTo(DeadLetterStatus.PENDING);
+    assertThat(again.lastFailureAt()).isAfter(forK1.lastFailureAt());
+
+    // The fault is fixed; a newer change of k1 is handled, moving the fence past the dead letter.
+    broken.failing.set(false);
+    stack.send(
+        topic, 0, k1, change(row("A", "SEA1", 3, "", "b"), row("A", "SEA1", 1, "", "a"), at(3)));
+    eventually().until(() -> broken.seen.size() == 1);
+
+    for (DeadLetter l :
+        p.deadLetters()
+            .list(new DeadLetters.Query(topic, broken.name(), DeadLetterStatus.PENDING, 10)))
+      assertThat(p.deadLetters().redrive(l.id()).succeeded()).isTrue();
+    // Re-drive bypasses the fence for the failed subprocessor: the old change is not lost.
+    assertThat(broken.quantities()).containsExactlyInAnyOrder(3L, 1L, 2L);
+    assertThat(
+            p.deadLetters()
+                .list(new DeadLetters.Query(topic, broken.name(), DeadLetterStatus.REDRIVEN, 10)))
+        .hasSize(2);
+    assertThatThrownBy(() -> p.deadLetters().redrive(forK1.id()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("redriven");
+    assertThat(healthy.quantities()).containsExactlyInAnyOrder(1L, 2L, 3L);
+  }
+
+  @Test
+  void touchingOnlyLastUpdatedReDrivesEverySubscribedSubprocessor() throws Exception {
+    String topic = stack.newTopic("replay", 1);
+    RecordingSubprocessor qty = new RecordingSubprocessor("on-qty").filter(e -> e.changed("qty"));
+    RecordingSubprocessor other =
+        new RecordingSubprocessor("on-qty-too").filter(e -> e.changed("qty"));
+    start(topic, unique("g"), qty, other);
+
+    String k = key("A", "SEA1");
+    stack.send(topic, 0, k, change(row("A", "SEA1", 5, "", "t1"), "null", at(1)));
+    // An ordinary update that concerns neither: the filters reject it.
+    stack.send(
+        topic, 0, k, change(row("A", "SEA1", 5, "x", "t2"), row("A", "SEA1", 5, "", "t1"), at(2)));
+    // The replay request.
+    stack.send(
+        topic, 0, k, change(row("A", "SEA1", 5, "x", "t3"), row("A", "SEA1", 5, "x", "t2"), at(3)));
+    eventually().until(() -> qty.seen.size() == 2 && other.seen.size() == 2);
+    for (RecordingSubprocessor s : List.of(qty, other)) {
+      assertThat(s.seen.get(0).replay()).isFalse();
+      assertThat(s.seen.get(1).replay()).isTrue();
+      assertThat(s.seen.get(1).updated()).isEqualTo(at(3));
+    }
+  }
+
+  @Test
+  void coalescingTurnsManyChangesToOneWorkflowIntoFewCallsAndTheNewestWins() throws Exception {
+    String topic = stack.newTopic("coalesce", 1);
+    int n = 300;
+    for (int i = 1; i <= n; i++) {
+      String loc = i % 2 == 0 ? "SEA1" : "PDX1";
+      stack.send(
+          topic,
+          0,
+          key("A", loc),
+          change(row("A", loc, i, "", "t" + i), row("A", loc, i - 1, "", "t" + (i - 1)), at(i)));
+    }
+    RecordingSubprocessor sync =
+        new RecordingSubprocessor("channel-sync").coalesceBy(e -> e.keyPart(0));
+    start(topic, unique("g"), sync);
+    eventually()
+        .until(
+            () ->
+                count(ChangefeedMetrics.PROCESSED, topic, "channel-sync")
+                        + count(ChangefeedMetrics.COALESCED, topic, "channel-sync")
+                    == n);
+    assertThat(sync.calls.get()).isLessThanOrEqualTo(n / 20);
+    assertThat(sync.quantities()).last().isEqualTo((long) n);
+    // Every absorbed change counts as handled: the fences of both rows are at their newest change.
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    assertThat(fences.get(topic, "channel-sync", key("A", "SEA1"))).isEqualTo(at(n));
+    assertThat(fences.get(topic, "channel-sync", key("A", "PDX1"))).isEqualTo(at(n - 1));
+  }
+
+  @Test
+  void aPausedSubprocessorLosesNothingAndCatchesUpInOrderOnResume() throws Exception {
+    String topic = stack.newTopic("pause", 1);
+    RecordingSubprocessor running = new RecordingSubprocessor(unique("running"));
+    RecordingSubprocessor paused = new RecordingSubprocessor(unique("paused"));
+    // Paused before the consumer starts, so no change can slip through before it sees the switch.
+    new SubprocessorControl(new Transactions(Database.dsl(stack.dataSource)), Set.of(paused.name()))
+        .pause(paused.name());
+    ChangefeedProcessor p = start(topic, unique("g"), running, paused);
+    assertThat(p.status().subprocessor(paused.name()).paused()).isTrue();
+
+    for (int i = 1; i <= 5; i++)
+      stack.send(topic, 0, key("A", "L" + i), change(row("A", "L" + i, i, "", "t"), "null", at(i)));
+    eventually().until(() -> running.seen.size() == 5);
+    eventually()
+        .until(
+            () ->
+                p.deadLetters()
+                        .list(
+                            new DeadLetters.Query(
+                                topic, paused.name(), DeadLetterStatus.PENDING, 10))
+                        .size()
+                    == 5);
+    assertThat(paused.seen).isEmpty();
+    assertThat(p.deadLetters().list(new DeadLetters.Query(topic, paused.name(), null, 10)))
+        .allMatch(DeadLetter::parked);
+    // The partition was not blocked: its offset moved past the parked changes.
+    eventually()
+        .until(
+            () -> {
+              var c = stack.committed(p.config().groupId()).get(new TopicPartition(topic, 0));
+              return c != null && c.offset() == 5;
+            });
+
+    p.control().resume(paused.name());
+    stack.send(topic, 0, key("A", "L6"), change(row("A", "L6", 6, "", "t"), "null", at(6)));
+    eventually().until(() -> paused.seen.size() == 6);
+    assertThat(paused.quantities()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(
+            p.deadLetters()
+                .list(new DeadLetters.Query(topic, paused.name(), DeadLetterStatus.PENDING, 10)))
+        .isEmpty();
+    assertThat(running.seen).hasSize(6);
+  }
+
+  @Test
+  void resolvedMessagesAdvanceTheWatermarkAndAnAwaitResolvedSubprocessorActsOnlyAfterIt()
+      throws Exception {
+    String topic = stack.newTopic("watermark", 2);
+    RecordingSubprocessor eager = new RecordingSubprocessor("eager");
+    RecordingSubprocessor totals = new RecordingSubprocessor("sku-total").awaitingResolved();
+    ChangefeedProcessor p = start(topic, unique("g"), eager, totals);
+    String group = p.config().groupId();
+
+    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", "t"), "null", at(100)));
+    eventually().until(() -> eager.seen.size() == 1);
+    assertThat(p.status().topic(topic).watermark()).isNull();
+
+    stack.send(topic, 0, null, resolved(at(150)));
+    eventually().until(() -> at(150).equals(p.status().topic(topic).resolved().get(0)));
+    // Partition 1 has not resolved anything yet, so the watermark is unknown and the change waits,
+    // and the committed offset of partition 0 stays on it.
+    assertThat(p.status().topic(topic).watermark()).isNull();
+    assertThat(totals.seen).isEmpty();
+    assertThat(p.status().topic(topic).deferred()).isEqualTo(1);
+    var committed = stack.committed(group).get(new TopicPartition(topic, 0));
+    assertThat(committed == null || committed.offset() == 0).isTrue();
+
+    stack.send(topic, 1, null, resolved(at(90)));
+    eventually().until(() -> at(90).equals(p.status().topic(topic).watermark()));
+    assertThat(totals.seen).isEmpty();
+
+    stack.send(topic, 1, null, resolved(at(200)));
+    eventually().until(() -> totals.seen.size() == 1);
+    Hlc watermark = p.status().topic(topic).watermark();
+    assertThat(watermark).isEqualTo(at(150));
+    assertThat(p.status().topic(topic).watermarkLagSeconds()).isBetween(0.0, 3600.0);
+    assertThat(registry.find(ChangefeedMetrics.WATERMARK_LAG).tag("topic", topic).gauge().value())
+        .isGreaterThan(0);
+    eventually()
+        .until(
+            () -> {
+              var c = stack.committed(group).get(new TopicPartition(topic, 0));
+              return c != null && c.offset() == 2;
+            });
+    ChangeEvent seen = totals.seen.get(0);
+    assertThat(seen.updated()).isEqualTo(at(100));
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    assertThat(h).as("header " + name).isNotNull();
+    return new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,53 @@
+package io.stockflow.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.stockflow.api.support.ApiIT;
+import io.stockflow.api.support.Http;
+import org.junit.jupiter.api.Test;
+
+@MicronautTest
+class SecurityIT extends ApiIT {
+
+  @Test
+  void no_key_or_an_unknown_key_is_a_401_problem() {
+    Http.Response none = http(null).get("/inventory/ANY");
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.contentType()).startsWith("application/problem+json");
+    assertThat(none.problemType()).isEqualTo("unauthenticated");
+    assertThat(http("not-a-key").post("/reservations", "{}").status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_key_without_the_role_is_a_403() {
+    assertThat(channel().get("/ops/status").status()).isEqualTo(403);
+    assertThat(associate().post("/reservations", "{}").status()).isEqualTo(403);
+  }
+
+  @Test
+  void health_is_public() {
+    Http.Response r = http(null).get("/health");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().path("status").asText()).isEqualTo("UP");
+  }
+
+  @Test
+  void prometheus_needs_the_ops_role() {
+    assertThat(http(null).get("/prometheus").status()).isEqualTo(401);
+    assertThat(channel().get("/prometheus").status()).isEqualTo(403);
+    Http.Response r = ops().get("/prometheus");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().asText()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void the_openapi_spec_and_swagger_ui_are_served() {
+    Http.Response spec = http(null).get("/swagger/stockflow-api-0.1.yml");
+    assertThat(spec.status()).isEqualTo(200);
+    assertThat(spec.body().asText()).contains("/reservations").contains("X-API-Key");
+    Http.Response ui = http(null).get("/swagger-ui/index.html");
+    assertThat(ui.status()).isEqualTo(200);
+    assertThat(ui.body().asText()).containsIgnoringCase("swagger");
+  }
+}

@@ -309,6 +309,14 @@ class ChangefeedProcessorIT {
                     == n);
     assertThat(sync.calls.get()).isLessThanOrEqualTo(n / 20);
     assertThat(sync.quantities()).last().isEqualTo((long) n);
+    assertThat(
+            registry
+                .find(ChangefeedMetrics.LATENCY)
+                .tag("topic", topic)
+                .tag("subprocessor", "channel-sync")
+                .timer()
+                .count())
+        .isEqualTo(sync.calls.get());
     // Every absorbed change counts as handled: the fences of both rows are at their newest change.
     FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
     assertThat(fences.get(topic, "channel-sync", key("A", "SEA1"))).isEqualTo(at(n));
@@ -402,6 +410,59 @@ class ChangefeedProcessorIT {
             });
     ChangeEvent seen = totals.seen.get(0);
     assertThat(seen.updated()).isEqualTo(at(100));
+  }
+
+  @Test
+  void instancesShareTheTopicAndRebalancesLoseNothing() throws Exception {
+    String topic = stack.newTopic("rebalance", 2);
+    String group = unique("g");
+    // One bean shared by both instances, as two pods would each have one: it records the union.
+    RecordingSubprocessor audit = new RecordingSubprocessor("audit");
+    List<String> expected = new ArrayList<>();
+    int next = 1;
+    ChangefeedProcessor first = start(topic, group, audit);
+    next = sendRound(topic, next, expected);
+
+    ChangefeedProcessor second = start(topic, group, audit);
+    eventually()
+        .until(
+            () ->
+                second.status().topic(topic).assignedPartitions().size() == 1
+                    && first.status().topic(topic).assignedPartitions().size() == 1);
+    next = sendRound(topic, next, expected);
+
+    first.close();
+    eventually().until(() -> second.status().topic(topic).assignedPartitions().size() == 2);
+    sendRound(topic, next, expected);
+
+    eventually()
+        .until(
+            () ->
+                audit.seen.stream()
+                    .map(e -> e.keyString() + "@" + e.updated())
+                    .collect(java.util.stream.Collectors.toSet())
+                    .containsAll(expected));
+    eventually()
+        .until(
+            () -> {
+              var c = stack.committed(group);
+              var p0 = c.get(new TopicPartition(topic, 0));
+              var p1 = c.get(new TopicPartition(topic, 1));
+              return p0 != null && p1 != null && p0.offset() + p1.offset() == expected.size();
+            });
+    eventually().until(() -> second.status().topic(topic).consumerLag() == 0);
+    assertThat(registry.find(ChangefeedMetrics.CONSUMER_LAG).tag("topic", topic).gauge())
+        .isNotNull();
+  }
+
+  /** Sends 20 inserts over both partitions; returns the next sequence number. */
+  private static int sendRound(String topic, int from, List<String> expected) throws Exception {
+    for (int i = from; i < from + 20; i++) {
+      String k = key("S" + i, "L");
+      stack.send(topic, i % 2, k, change(row("S" + i, "L", i, "", "t"), "null", at(i)));
+      expected.add(k + "@" + at(i));
+    }
+    return from + 20;
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -1,0 +1,195 @@
+package io.stockflow.workflows.alerts;
+
+import io.stockflow.workflows.StockSnapshot;
+import io.stockflow.workflows.StockflowSearchAttributes;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raises, acknowledges and resolves alerts; what the alert subprocessor and the API call.
+ * Idempotent: the workflow ID {@code alert/<kind>/<sku>/<location>} admits one open alert per kind
+ * and row, so a repeated trigger while it is open does nothing, and the episode check in {@link
+ * AlertActivities#open} keeps a replayed change from raising an alert that was already handled.
+ * Thread-safe.
+ */
+public final class AlertClient {
+  /** Value of the {@code Kind} search attribute. */
+  public static final String KIND = "alert";
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+  private final AlertSettings settings;
+
+  public AlertClient(WorkflowClient client, String taskQueue) {
+    this(client, taskQueue, AlertSettings.DEFAULT);
+  }
+
+  public AlertClient(WorkflowClient client, String taskQueue, AlertSettings settings) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+    this.settings = settings;
+  }
+
+  /**
+   * {@code alert/<kind>/<sku>/<location>}, with {@code -} for a null sku or location, e.g. {@code
+   * alert/low_stock/JERKY-TERIYAKI-3OZ/SEA1}.
+   */
+  public static String workflowId(AlertKind kind, String sku, String locationId) {
+    return KIND
+        + "/"
+        + kind.code()
+        + "/"
+        + (sku == null ? "-" : sku)
+        + "/"
+        + (locationId == null ? "-" : locationId);
+  }
+
+  /**
+   * Starts the alert episode unless one of that kind and row is open.
+   *
+   * @return false when it was already open (nothing started)
+   */
+  public boolean raise(AlertInput input) {
+    AlertWorkflow wf =
+        client.newWorkflowStub(
+            AlertWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId(input.kind(), input.sku(), input.locationId()))
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setTypedSearchAttributes(
+                    StockflowSearchAttributes.of(KIND, input.sku(), input.locationId()))
+                .build());
+    try {
+      WorkflowClient.start(wf::run, input);
+      return true;
+    } catch (WorkflowExecutionAlreadyStarted alreadyOpen) {
+      return false;
+    }
+  }
+
+  /**
+   * Acknowledges the open alert of that kind and row (the API's acknowledge endpoint).
+   *
+   * @return false when no alert workflow of that kind and row is running
+   */
+  public boolean acknowledge(AlertKind kind, String sku, String locationId, String by) {
+    try {
+      client
+          .newWorkflowStub(AlertWorkflow.class, workflowId(kind, sku, locationId))
+          .acknowledge(by);
+      return true;
+    } catch (WorkflowNotFoundException notOpen) {
+      return false;
+    }
+  }
+
+  /** Tells the open alert of that kind and row that its condition cleared; no-op when none. */
+  public void resolve(AlertKind kind, String sku, String locationId) {
+    try {
+      client.newWorkflowStub(AlertWorkflow.class, workflowId(kind, sku, locationId)).resolve();
+    } catch (WorkflowNotFoundException notOpen) {
+      // nothing open to resolve
+    }
+  }
+
+  /**
+   * Applies the stock alert rules to one change of a row and raises or resolves accordingly: out of
+   * stock, low stock, cycle-count variance (a write that moves last_counted_at and changes on_hand
+   * by more than the configured units or fraction), invariant breach (a negative quantity or
+   * allocated + reserved above on_hand, which the database should have refused).
+   *
+   * @param before the previous image; null for an insert
+   * @return the kinds raised (already-open ones included)
+   */
+  public List<AlertKind> onStockChanged(StockSnapshot before, StockSnapshot after) {
+    List<AlertKind> raised = new ArrayList<>();
+    String sku = after.sku();
+    String loc = after.locationId();
+    long available = after.available();
+    long threshold = after.reorderPoint() > 0 ? after.reorderPoint() : after.safetyStock();
+    if (after.sellable() && available <= 0) {
+      raise(condition(AlertKind.OUT_OF_STOCK, after, "Out of stock at " + loc), raised);
+    } else {
+      resolve(AlertKind.OUT_OF_STOCK, sku, loc);
+    }
+    if (after.sellable() && available > 0 && available <= threshold) {
+      raise(condition(AlertKind.LOW_STOCK, after, "Only " + available + " left at " + loc), raised);
+    } else {
+      resolve(AlertKind.LOW_STOCK, sku, loc);
+    }
+    if (before != null
+        && after.lastCountedAt() != null
+        && !after.lastCountedAt().equals(before.lastCountedAt())
+        && significantVariance(before.onHand(), after.onHand())) {
+      raise(
+          new AlertInput(
+              AlertKind.COUNT_VARIANCE,
+              sku,
+              loc,
+              "warning",
+              "Cycle count found " + after.onHand() + " where the book said " + before.onHand(),
+              Map.of("bookOnHand", before.onHand(), "countedOnHand", after.onHand()),
+              after.lastCountedAt().toString(),
+              settings.policy()),
+          raised);
+    }
+    if (breachesInvariants(after)) {
+      raise(
+          new AlertInput(
+              AlertKind.INVARIANT_BREACH,
+              sku,
+              loc,
+              "critical",
+              "Inventory invariant broken at " + loc,
+              Map.of(
+                  "onHand", after.onHand(),
+                  "allocated", after.allocated(),
+                  "reserved", after.reserved()),
+              after.updated(),
+              settings.policy()),
+          raised);
+    }
+    return raised;
+  }
+
+  /** More than {@code varianceUnits}, or (from a non-zero book) more than the fraction. */
+  public boolean significantVariance(long bookOnHand, long countedOnHand) {
+    long diff = Math.abs(countedOnHand - bookOnHand);
+    if (diff > settings.varianceUnits()) return true;
+    return bookOnHand > 0 && (double) diff / bookOnHand > settings.varianceFraction();
+  }
+
+  static boolean breachesInvariants(StockSnapshot s) {
+    return s.onHand() < 0
+        || s.allocated() < 0
+        || s.reserved() < 0
+        || s.damaged() < 0
+        || s.inTransitIn() < 0
+        || s.allocated() + s.reserved() > s.onHand();
+  }
+
+  private AlertInput condition(AlertKind kind, StockSnapshot s, String message) {
+    return new AlertInput(
+        kind,
+        s.sku(),
+        s.locationId(),
+        kind == AlertKind.OUT_OF_STOCK ? "critical" : "warning",
+        message,
+        Map.of("available", s.available(), "reorderPoint", s.reorderPoint()),
+        null,
+        settings.policy());
+  }
+
+  private void raise(AlertInput input, List<AlertKind> raised) {
+    raise(input);
+    raised.add(input.kind());
+  }
+}

@@ -1,0 +1,139 @@
+package io.stockflow.workflows.restock;
+
+import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
+import static io.stockflow.db.jooq.Tables.PURCHASE_ORDERS;
+
+import io.stockflow.db.Transactions;
+import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
+import io.stockflow.db.jooq.tables.records.PurchaseOrdersRecord;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Restock effects in the database. Order quantity is {@code max_stock − on_hand − in_transit_in}:
+ * max_stock is the shelf capacity, and allocated/reserved units are still physically on that shelf
+ * until picked, so they are not re-ordered (ordering them would overflow the shelf; once they are
+ * picked on_hand drops and the next episode covers them). in_transit_in counts what is already on
+ * its way. Thread-safe.
+ */
+public final class RestockActivitiesImpl implements RestockActivities {
+  private final Transactions transactions;
+
+  public RestockActivitiesImpl(Transactions transactions) {
+    this.transactions = transactions;
+  }
+
+  /** The episode key of the {@code n}-th purchase order of a row. */
+  static String episodeKey(String sku, String locationId, long n) {
+    return RestockClient.workflowId(sku, locationId) + "/" + n;
+  }
+
+  @Override
+  public PurchaseOrder openEpisode(String sku, String locationId, Duration leadTime) {
+    return transactions.run(
+        tx -> {
+          // The row lock serialises episodes of one row: two runs cannot both see "no open order".
+          InventoryLevelsRecord level = lockLevel(tx, sku, locationId);
+          if (level == null) return null;
+          PurchaseOrdersRecord open =
+              tx.selectFrom(PURCHASE_ORDERS)
+                  .where(PURCHASE_ORDERS.SKU.eq(sku))
+                  .and(PURCHASE_ORDERS.LOCATION_ID.eq(locationId))
+                  .and(PURCHASE_ORDERS.STATUS.in("open", "late"))
+                  .orderBy(PURCHASE_ORDERS.CREATED_AT)
+                  .limit(1)
+                  .fetchOne();
+          if (open != null) return toOrder(open, level.getOnHand(), level.getInTransitIn());
+          long available = level.getOnHand() - level.getAllocated() - level.getReserved();
+          boolean needsStock =
+              level.getSellable()
+                  && !level.getReceivingBlocked()
+                  && level.getReorderPoint() > 0
+                  && available <= level.getReorderPoint();
+          long quantity = level.getMaxStock() - level.getOnHand() - level.getInTransitIn();
+          if (!needsStock || quantity <= 0) return null;
+          long episode =
+              tx.fetchCount(
+                      PURCHASE_ORDERS,
+                      PURCHASE_ORDERS.SKU.eq(sku).and(PURCHASE_ORDERS.LOCATION_ID.eq(locationId)))
+                  + 1;
+          PurchaseOrdersRecord created =
+              tx.insertInto(PURCHASE_ORDERS)
+                  .set(PURCHASE_ORDERS.ID, UUID.randomUUID())
+                  .set(PURCHASE_ORDERS.EPISODE_KEY, episodeKey(sku, locationId, episode))
+                  .set(PURCHASE_ORDERS.SKU, sku)
+                  .set(PURCHASE_ORDERS.LOCATION_ID, locationId)
+                  .set(PURCHASE_ORDERS.QUANTITY, quantity)
+                  .set(PURCHASE_ORDERS.DUE_AT, OffsetDateTime.now(ZoneOffset.UTC).plus(leadTime))
+                  .returning()
+                  .fetchOne();
+          // This write comes back through the changefeed; it only signals the open workflow.
+          tx.update(INVENTORY_LEVELS)
+              .set(INVENTORY_LEVELS.IN_TRANSIT_IN, INVENTORY_LEVELS.IN_TRANSIT_IN.plus(quantity))
+              .where(INVENTORY_LEVELS.SKU.eq(sku))
+              .and(INVENTORY_LEVELS.LOCATION_ID.eq(locationId))
+              .execute();
+          return toOrder(created, level.getOnHand(), level.getInTransitIn() + quantity);
+        });
+  }
+
+  @Override
+  public ReceiptStatus checkReceipt(PurchaseOrder order) {
+    return transactions.run(
+        tx -> {
+          PurchaseOrdersRecord po =
+              tx.selectFrom(PURCHASE_ORDERS)
+                  .where(PURCHASE_ORDERS.ID.eq(UUID.fromString(order.id())))
+                  .fetchOne();
+          if (po == null || po.getStatus().equals("cancelled")) return ReceiptStatus.CANCELLED;
+          if (po.getStatus().equals("received")) return ReceiptStatus.RECEIVED;
+          InventoryLevelsRecord level = lockLevel(tx, order.sku(), order.locationId());
+          if (level == null || !order.looksReceived(level.getOnHand(), level.getInTransitIn())) {
+            return ReceiptStatus.OPEN;
+          }
+          tx.update(PURCHASE_ORDERS)
+              .set(PURCHASE_ORDERS.STATUS, "received")
+              .set(PURCHASE_ORDERS.RECEIVED_AT, DSL.currentOffsetDateTime())
+              .where(PURCHASE_ORDERS.ID.eq(po.getId()))
+              .and(PURCHASE_ORDERS.STATUS.in("open", "late"))
+              .execute();
+          return ReceiptStatus.RECEIVED;
+        });
+  }
+
+  @Override
+  public void escalateLate(PurchaseOrder order) {
+    transactions.run(
+        tx ->
+            tx.update(PURCHASE_ORDERS)
+                .set(PURCHASE_ORDERS.STATUS, "late")
+                .where(PURCHASE_ORDERS.ID.eq(UUID.fromString(order.id())))
+                .and(PURCHASE_ORDERS.STATUS.eq("open"))
+                .execute());
+  }
+
+  private static InventoryLevelsRecord lockLevel(DSLContext tx, String sku, String locationId) {
+    return tx.selectFrom(INVENTORY_LEVELS)
+        .where(INVENTORY_LEVELS.SKU.eq(sku))
+        .and(INVENTORY_LEVELS.LOCATION_ID.eq(locationId))
+        .forUpdate()
+        .fetchOne();
+  }
+
+  private static PurchaseOrder toOrder(PurchaseOrdersRecord po, long onHand, long inTransitIn) {
+    return new PurchaseOrder(
+        po.getId().toString(),
+        po.getEpisodeKey(),
+        po.getSku(),
+        po.getLocationId(),
+        po.getQuantity(),
+        po.getDueAt().toInstant(),
+        onHand,
+        inTransitIn,
+        po.getStatus().equals("late"));
+  }
+}

@@ -1,49 +1,44 @@
 package io.stockflow.subprocessors.inventory;
 
+import io.stockflow.changefeed.ChangeEvent;
+
 /**
- * The inventory decisions the subprocessors make on a change, as pure functions so a truth table
- * can pin them. {@code before} is null for inserts.
+ * Which {@code inventory_levels} changes each reaction cares about, as pure functions of the change
+ * so a truth table pins them. Replays pass every filter ({@link ChangeEvent#changed} is true for
+ * all columns of a replay).
  */
 public final class StockRules {
   private StockRules() {}
 
-  /**
-   * Default cycle-count variance thresholds: more than 10 units or more than 5 % of the previous
-   * count.
-   */
-  public static final long VARIANCE_UNITS = 10;
-
-  public static final double VARIANCE_FRACTION = 0.05;
-
-  /** A cycle count is a write that moves last_counted_at. */
-  public static boolean isCycleCount(StockLevel before, StockLevel after) {
-    return before != null
-        && after.lastCountedAt().isPresent()
-        && !after.lastCountedAt().equals(before.lastCountedAt());
-  }
-
-  /** Counted on_hand differs from the book figure by more than the thresholds. */
-  public static boolean significantVariance(
-      long bookOnHand, long countedOnHand, long maxUnits, double maxFraction) {
-    long diff = Math.abs(countedOnHand - bookOnHand);
-    if (diff > maxUnits) return true;
-    // From a book figure of zero only the unit threshold applies: any percentage would be infinite.
-    return bookOnHand > 0 && (double) diff / bookOnHand > maxFraction;
+  /** Columns whose change can move available stock (on_hand − allocated − reserved). */
+  public static boolean availabilityMayHaveChanged(ChangeEvent e) {
+    return e.changed("on_hand") || e.changed("allocated") || e.changed("reserved");
   }
 
   /**
-   * Whatever channels are told depends on these columns; other writes (e.g. thresholds) need no
-   * sync.
+   * A cycle count is a write that moves last_counted_at (not a replay: a replay carries no new
+   * count).
    */
-  public static boolean affectsChannelAvailability(StockLevel before, StockLevel after) {
-    if (before == null || after == null) return true;
-    return before.available() != after.available()
-        || before.safetyStock() != after.safetyStock()
-        || before.sellable() != after.sellable();
+  public static boolean isCycleCount(ChangeEvent e) {
+    return !e.replay()
+        && e.before() != null
+        && e.after() != null
+        && e.after().hasNonNull("last_counted_at")
+        && e.changed("last_counted_at");
   }
 
-  /** The stock state crossed into, or is within, an alerting band (out of stock or low). */
-  public static boolean alertWorthy(StockLevel after) {
-    return after.outOfStock() || after.lowStock();
+  /**
+   * What channels are told depends on available stock, safety stock and whether the location sells.
+   */
+  public static boolean affectsChannelAvailability(ChangeEvent e) {
+    return availabilityMayHaveChanged(e) || e.changed("safety_stock") || e.changed("sellable");
+  }
+
+  /** Low/out-of-stock bands depend on available stock and the thresholds. */
+  public static boolean affectsStockBands(ChangeEvent e) {
+    return availabilityMayHaveChanged(e)
+        || e.changed("reorder_point")
+        || e.changed("safety_stock")
+        || e.changed("sellable");
   }
 }

@@ -1,0 +1,45 @@
+package io.stockflow.subprocessors;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.stockflow.workflows.TaskQueues;
+import io.stockflow.workflows.alerts.AlertClient;
+import io.stockflow.workflows.reservations.ReservationExpiryClient;
+import io.stockflow.workflows.restock.RestockClient;
+import io.stockflow.workflows.sync.ChannelSyncClient;
+import io.temporal.client.WorkflowClient;
+import jakarta.inject.Singleton;
+
+/** The workflow clients the subprocessors signal through, on the configured task queue. */
+@Factory
+public class WorkflowClientsFactory {
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public WorkflowClientsFactory(
+      WorkflowClient client,
+      @Value("${stockflow.worker.task-queue:" + TaskQueues.STOCKFLOW + "}") String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  @Singleton
+  RestockClient restockClient() {
+    return new RestockClient(client, taskQueue);
+  }
+
+  @Singleton
+  AlertClient alertClient() {
+    return new AlertClient(client, taskQueue);
+  }
+
+  @Singleton
+  ChannelSyncClient channelSyncClient() {
+    return new ChannelSyncClient(client, taskQueue);
+  }
+
+  @Singleton
+  ReservationExpiryClient reservationExpiryClient() {
+    return new ReservationExpiryClient(client, taskQueue);
+  }
+}

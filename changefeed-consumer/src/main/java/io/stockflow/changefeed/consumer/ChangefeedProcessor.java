@@ -189,7 +189,8 @@ public final class ChangefeedProcessor implements AutoCloseable {
               c == null ? null : c.watermark().current().orElse(null),
               c == null ? Double.NaN : c.watermark().lagSeconds(),
               c == null ? 0 : c.lag(),
-              c == null ? 0 : c.deferred()));
+              c == null ? 0 : c.deferred(),
+              c != null && c.consuming()));
     }
     Set<String> paused = control.paused();
     List<ChangefeedStatus.SubprocessorStatus> subs = new ArrayList<>();

@@ -19,6 +19,8 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
    * @param watermarkLagSeconds seconds behind now, NaN while the watermark is unknown
    * @param consumerLag records behind the end offsets of the assigned partitions
    * @param deferred changes waiting for the watermark
+   * @param consuming whether this instance's consumer thread for the topic is running (false when
+   *     not started, closed, or stopped on an error — a health check should alert on it)
    */
   public record TopicStatus(
       String topic,
@@ -29,7 +31,8 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
       Hlc watermark,
       double watermarkLagSeconds,
       long consumerLag,
-      long deferred) {}
+      long deferred,
+      boolean consuming) {}
 
   /** Counts since this process started. */
   public record SubprocessorStatus(

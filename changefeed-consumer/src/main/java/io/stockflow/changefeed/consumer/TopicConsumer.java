@@ -1,5 +1,6 @@
 package io.stockflow.changefeed.consumer;
 
+import io.micrometer.core.instrument.Gauge;
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.changefeed.config.ChangefeedConfig;
@@ -88,6 +89,8 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
 
   private Instant nextControlRefresh = Instant.MIN;
   private volatile boolean running = true;
+  private volatile boolean consuming;
+  private final List<Gauge> gauges = new ArrayList<>();
   private final Object sleeper = new Object();
 
   TopicConsumer(
@@ -115,9 +118,9 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
       workers.put(s.name(), Executors.newSingleThreadExecutor(r -> new Thread(r, thread)));
     }
     this.consumer = new KafkaConsumer<>(consumerProperties(config, topic));
-    metrics.gauge(ChangefeedMetrics.CONSUMER_LAG, topic, lag::get);
-    metrics.gauge(ChangefeedMetrics.WATERMARK_LAG, topic, watermark::lagSeconds);
-    metrics.gauge(ChangefeedMetrics.DEFERRED, topic, deferredCount::get);
+    gauges.add(metrics.gauge(ChangefeedMetrics.CONSUMER_LAG, topic, lag::get));
+    gauges.add(metrics.gauge(ChangefeedMetrics.WATERMARK_LAG, topic, watermark::lagSeconds));
+    gauges.add(metrics.gauge(ChangefeedMetrics.DEFERRED, topic, deferredCount::get));
   }
 
   private static Properties consumerProperties(ChangefeedConfig config, String topic) {
@@ -152,6 +155,11 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     return lag.get();
   }
 
+  /** False before the thread started and after it stopped (closed, or died on an error). */
+  boolean consuming() {
+    return consuming;
+  }
+
   long deferred() {
     return deferredCount.get();
   }
@@ -159,6 +167,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
   @Override
   public void run() {
     MDC.put("topic", topic);
+    consuming = true;
     log.info(
         "consumer for topic {} starting in group {} with subprocessors {}",
         topic,
@@ -200,6 +209,8 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
       }
       consumer.close(); // leaves the group; the revocation callback commits again (harmless)
       workers.values().forEach(ExecutorService::shutdown);
+      gauges.forEach(metrics::remove);
+      consuming = false;
       log.info("consumer for topic {} stopped and left group {}", topic, config.groupId());
       MDC.remove("topic");
     }

@@ -74,10 +74,11 @@ public final class DeadLetterWriter {
       try {
         RecordMetadata m = sent.get(i).get();
         log.warn(
-            "dead-lettered {}/{}@{} for subprocessor '{}' to {}@{}: {}: {} (attempts {})",
+            "dead-lettered {}/{}@{} key {} for subprocessor '{}' to {}@{}: {}: {} (attempts {})",
             l.sourceTopic(),
             l.partition(),
             l.offset(),
+            text(l.key()),
             l.subprocessor(),
             m.topic(),
             m.offset(),

@@ -105,11 +105,15 @@ public final class ChangefeedMetrics {
   }
 
   /**
-   * Registers a topic gauge read from {@code value} (held strongly: it lives as long as the
-   * registry).
+   * Registers a topic gauge read from {@code value}; the owner removes it with {@link #remove} when
+   * it stops, so a later consumer of the same topic in this registry registers its own.
    */
-  public void gauge(String name, String topic, Supplier<Number> value) {
-    Gauge.builder(name, value).tags("topic", topic).strongReference(true).register(registry);
+  public Gauge gauge(String name, String topic, Supplier<Number> value) {
+    return Gauge.builder(name, value).tags("topic", topic).strongReference(true).register(registry);
+  }
+
+  public void remove(Gauge gauge) {
+    registry.remove(gauge);
   }
 
   /**

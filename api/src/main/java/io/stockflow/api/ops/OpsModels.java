@@ -1,0 +1,81 @@
+package io.stockflow.api.ops;
+
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Instant;
+import java.util.List;
+
+/** The data exchanged with {@link OpsBackend}, also the JSON of the ops endpoints. */
+public final class OpsModels {
+  private OpsModels() {}
+
+  /** One dead-lettered message (the {@code dead_letters} index row). */
+  @Introspected
+  public record DeadLetter(
+      String id,
+      String sourceTopic,
+      int sourcePartition,
+      long sourceOffset,
+      String subprocessor,
+      String deadLetterTopic,
+      @Nullable String messageKey,
+      String errorClass,
+      String errorMessage,
+      long attempts,
+      Instant firstFailureAt,
+      Instant lastFailureAt,
+      String status,
+      @Nullable Instant redrivenAt) {}
+
+  /** What a re-drive did. */
+  @Introspected
+  public record RedriveResult(Outcome outcome, String message) {
+    /** REDRIVEN: sent again now; ALREADY_REDRIVEN: a no-op; NOT_FOUND: no such dead letter. */
+    public enum Outcome {
+      REDRIVEN,
+      ALREADY_REDRIVEN,
+      NOT_FOUND
+    }
+  }
+
+  /** What pause/resume did. */
+  @Introspected
+  public record SwitchResult(Outcome outcome, boolean paused) {
+    /** CHANGED: state flipped; UNCHANGED: already so; UNKNOWN_SUBPROCESSOR: no such name. */
+    public enum Outcome {
+      CHANGED,
+      UNCHANGED,
+      UNKNOWN_SUBPROCESSOR
+    }
+  }
+
+  /** The consumer framework's state. */
+  @Introspected
+  public record ConsumerStatus(List<FeedStatus> feeds, List<SubprocessorStatus> subprocessors) {}
+
+  /**
+   * One watched table's topic.
+   *
+   * @param watermark the lowest resolved timestamp over its partitions (null before the first)
+   * @param watermarkLagSeconds now minus the watermark
+   * @param consumerLag messages not yet consumed, summed over partitions
+   */
+  @Introspected
+  public record FeedStatus(
+      String table,
+      String topic,
+      @Nullable Instant watermark,
+      double watermarkLagSeconds,
+      long consumerLag) {}
+
+  /** One subprocessor's switches and counters. */
+  @Introspected
+  public record SubprocessorStatus(
+      String name,
+      List<String> tables,
+      boolean paused,
+      long processed,
+      long skippedStale,
+      long retried,
+      long deadLettered) {}
+}

@@ -1,0 +1,26 @@
+package io.stockflow.api.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.stockflow.api.support.ApiIT;
+import io.stockflow.api.support.Http;
+import org.junit.jupiter.api.Test;
+
+/** An api-only deployment (no consumer in the process) answers the backend endpoints with 503. */
+@MicronautTest
+@Property(name = "test.ops-backend", value = "false")
+class OpsWithoutBackendIT extends ApiIT {
+
+  @Test
+  void backend_endpoints_answer_503_but_replay_still_works() {
+    Http.Response status = ops().get("/ops/status");
+    assertThat(status.status()).isEqualTo(503);
+    assertThat(status.problemType()).isEqualTo("ops-backend-unavailable");
+    assertThat(ops().post("/ops/alerts/" + FakeOpsBackend.ALERT + "/acknowledge", null).status())
+        .isEqualTo(503);
+    assertThat(ops().post("/ops/replay", "{\"table\":\"orders\",\"all\":true}").status())
+        .isEqualTo(200);
+  }
+}

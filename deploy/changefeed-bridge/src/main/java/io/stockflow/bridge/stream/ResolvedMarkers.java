@@ -1,0 +1,94 @@
+package io.stockflow.bridge.stream;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the resolved-timestamp markers into the WAL: every interval, {@code
+ * pg_logical_emit_message(false, prefix, '<session> <clock_timestamp in µs>')}. The message is
+ * non-transactional, so it enters the replication stream at its WAL position right away, between
+ * transactions, and reaches {@link ChangeHandler} after every transaction committed before it —
+ * also when no watched table changes. See {@link ChangeHandler} for how markers become resolved
+ * messages.
+ *
+ * <p>Own thread and connection; a failed write is logged and retried at the next tick (resolved
+ * pauses, nothing else does). {@link #close()} is idempotent.
+ */
+public final class ResolvedMarkers implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResolvedMarkers.class);
+
+  private final String jdbcUrl;
+  private final String prefix;
+  private final String session;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "changefeed-bridge-resolved");
+            t.setDaemon(true);
+            return t;
+          });
+  private Connection connection;
+  private boolean failing;
+
+  public ResolvedMarkers(String jdbcUrl, String prefix, String session) {
+    this.jdbcUrl = jdbcUrl;
+    this.prefix = prefix;
+    this.session = session;
+  }
+
+  public void start(Duration interval) {
+    timer.scheduleWithFixedDelay(this::emit, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void emit() {
+    try {
+      if (connection == null) connection = DriverManager.getConnection(jdbcUrl);
+      try (PreparedStatement ps =
+          connection.prepareStatement(
+              "SELECT pg_logical_emit_message(false, ?, ? || ' ' ||"
+                  + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)")) {
+        ps.setString(1, prefix);
+        ps.setString(2, session);
+        ps.execute();
+      }
+      if (failing) log.info("changefeed bridge: resolved markers are written again");
+      failing = false;
+    } catch (SQLException e) {
+      if (!failing)
+        log.warn(
+            "changefeed bridge: cannot write a resolved marker ({}); resolved timestamps pause",
+            e.getMessage());
+      failing = true;
+      closeConnection();
+    }
+  }
+
+  private void closeConnection() {
+    if (connection == null) return;
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // The connection is broken already; nothing to release beyond what close attempted.
+    }
+    connection = null;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeConnection();
+  }
+}

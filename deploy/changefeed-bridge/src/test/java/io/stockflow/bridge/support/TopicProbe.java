@@ -1,0 +1,71 @@
+package io.stockflow.bridge.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads topics from the beginning with a fresh consumer group and keeps every message seen. */
+public final class TopicProbe implements AutoCloseable {
+  /** One Kafka message as text; {@code key} is null for resolved messages. */
+  public record Message(String topic, int partition, long offset, String key, String value) {}
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final List<Message> seen = new ArrayList<>();
+
+  public TopicProbe(String bootstrap, Collection<String> topics) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.copyOf(topics));
+  }
+
+  /** Polls once and returns everything seen so far. */
+  public synchronized List<Message> poll() {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)))
+      seen.add(
+          new Message(
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+              r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+    return List.copyOf(seen);
+  }
+
+  /** Polls until some message matches, and returns the first that does. */
+  public Message awaitFirst(Predicate<Message> match) {
+    return await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> poll().stream().filter(match).findFirst(), java.util.Optional::isPresent)
+        .get();
+  }
+
+  /** Polls until {@code done} holds over everything seen; returns everything seen. */
+  public List<Message> awaitAll(Predicate<List<Message>> done) {
+    return await().atMost(Duration.ofSeconds(180)).until(this::poll, done);
+  }
+
+  public static Predicate<Message> row(String topic, String key) {
+    return m -> m.topic().equals(topic) && key.equals(m.key());
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -106,6 +106,7 @@ class StreamWorkflowBaseTest {
     for (int i = 0; i < 8; i++) send(options, "e" + i);
     awaitIdleCompletion();
     assertThat(recorded).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7");
+    TestEnvironments.recordIfRequested(env, ID, "stream-continued-as-new");
   }
 
   @Test

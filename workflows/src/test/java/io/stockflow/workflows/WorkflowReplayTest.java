@@ -1,0 +1,48 @@
+package io.stockflow.workflows;
+
+import io.stockflow.workflows.alerts.AlertWorkflowImpl;
+import io.stockflow.workflows.reservations.ReservationExpiryWorkflowImpl;
+import io.stockflow.workflows.restock.RestockWorkflowImpl;
+import io.stockflow.workflows.stream.CountingStreamWorkflowImpl;
+import io.stockflow.workflows.sync.ChannelSyncWorkflowImpl;
+import io.temporal.testing.WorkflowReplayer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Determinism guard: histories recorded from the test server (see {@code
+ * TestEnvironments.recordIfRequested}) must replay against today's workflow code. A failure means a
+ * change would break running workflows: version it with {@code Workflow.getVersion}.
+ */
+class WorkflowReplayTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "restock-received, RESTOCK",
+    "restock-late, RESTOCK",
+    "alert-acknowledged, ALERT",
+    "channel-sync, SYNC",
+    "reservation-expired, EXPIRY",
+    "stream-continued-as-new, STREAM"
+  })
+  void recorded_history_replays_against_current_code(String history, Kind kind) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/" + history + ".json", kind.impl, kind.others);
+  }
+
+  enum Kind {
+    RESTOCK(RestockWorkflowImpl.class, AlertWorkflowImpl.class),
+    ALERT(AlertWorkflowImpl.class),
+    SYNC(ChannelSyncWorkflowImpl.class),
+    EXPIRY(ReservationExpiryWorkflowImpl.class),
+    STREAM(CountingStreamWorkflowImpl.class);
+
+    final Class<?> impl;
+    final Class<?>[] others;
+
+    Kind(Class<?> impl, Class<?>... others) {
+      this.impl = impl;
+      this.others = others;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.stockflow.api.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OrderStatusTest {
+
+  @ParameterizedTest(name = "{0} -> {1}: {2}")
+  @CsvSource({
+    "pending,confirmed,true",
+    "pending,cancelled,true",
+    "pending,picked,false",
+    "pending,shipped,false",
+    "confirmed,picked,true",
+    "confirmed,cancelled,true",
+    "confirmed,pending,false",
+    "picked,packed,true",
+    "picked,cancelled,true",
+    "packed,shipped,true",
+    "packed,cancelled,true",
+    "shipped,delivered,true",
+    "shipped,cancelled,false",
+    "delivered,cancelled,false",
+    "delivered,shipped,false",
+    "cancelled,pending,false",
+    "cancelled,confirmed,false"
+  })
+  void only_the_lifecycle_moves_are_legal(String from, String to, boolean legal) {
+    assertThat(OrderStatus.of(from).orElseThrow().canMoveTo(OrderStatus.of(to).orElseThrow()))
+        .isEqualTo(legal);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"pending", "confirmed", "picked", "packed", "shipped", "delivered", "cancelled"})
+  void codes_round_trip(String code) {
+    assertThat(OrderStatus.of(code).orElseThrow().code()).isEqualTo(code);
+  }
+}

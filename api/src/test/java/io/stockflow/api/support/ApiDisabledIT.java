@@ -1,0 +1,29 @@
+package io.stockflow.api.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.stockflow.api.inventory.InventoryController;
+import io.stockflow.api.ops.OpsController;
+import io.stockflow.api.orders.OrderController;
+import io.stockflow.api.reservations.ReservationController;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/** In non-api roles ({@code stockflow.api.enabled=false}) no controller exists. */
+@MicronautTest
+@Property(name = "stockflow.api.enabled", value = "false")
+class ApiDisabledIT extends ApiIT {
+  @Inject ApplicationContext context;
+
+  @Test
+  void no_controller_is_created() {
+    assertThat(context.containsBean(ReservationController.class)).isFalse();
+    assertThat(context.containsBean(InventoryController.class)).isFalse();
+    assertThat(context.containsBean(OrderController.class)).isFalse();
+    assertThat(context.containsBean(OpsController.class)).isFalse();
+    assertThat(ops().get("/inventory/ANY").status()).isIn(401, 403, 404);
+  }
+}

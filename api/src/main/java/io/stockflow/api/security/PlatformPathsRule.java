@@ -5,6 +5,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.rules.SecurityRuleResult;
+import io.micronaut.web.router.RouteAttributes;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 
@@ -12,8 +13,9 @@ import org.reactivestreams.Publisher;
  * Access to the paths that are not controllers of this module, decided in code so every role that
  * embeds the API gets the same rules without copying configuration: {@code /health} is public (load
  * balancers probe it), the OpenAPI document and Swagger UI ({@code /swagger/**}, {@code
- * /swagger-ui/**}) are public documentation, and {@code /prometheus} needs the {@code ops} role.
- * Everything else is left to {@code @Secured} on the controllers.
+ * /swagger-ui/**}) are public documentation, and {@code /prometheus} needs the {@code ops} role. An
+ * authenticated request for a path no route serves is let through to answer 404. Everything else is
+ * left to {@code @Secured} on the controllers.
  */
 @Singleton
 public class PlatformPathsRule implements SecurityRule<HttpRequest<?>> {
@@ -32,6 +34,11 @@ public class PlatformPathsRule implements SecurityRule<HttpRequest<?>> {
     if (path.equals("/prometheus")) {
       boolean ops = auth != null && auth.getRoles().contains(Roles.OPS);
       return Publishers.just(ops ? SecurityRuleResult.ALLOWED : SecurityRuleResult.REJECTED);
+    }
+    if (auth != null && RouteAttributes.getRouteMatch(request).isEmpty()) {
+      // An authenticated caller asking for a path that does not exist should hear 404, not 403;
+      // an anonymous one still gets 401, so the set of routes is not revealed.
+      return Publishers.just(SecurityRuleResult.ALLOWED);
     }
     return Publishers.just(SecurityRuleResult.UNKNOWN);
   }

@@ -26,6 +26,23 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
+  void unknown_routes_and_methods_are_problems_too() {
+    Http.Response missing = ops().get("/no-such-endpoint");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.contentType()).startsWith("application/problem+json");
+    Http.Response method = ops().send("DELETE", "/reservations/c1", null, null);
+    assertThat(method.status()).isIn(404, 405);
+    assertThat(method.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void an_overlong_idempotency_key_is_refused() {
+    Http.Response r = channel().post("/reservations/c-x/release", null, "k".repeat(201));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
+  }
+
+  @Test
   void health_is_public() {
     Http.Response r = http(null).get("/health");
     assertThat(r.status()).isEqualTo(200);

@@ -4,6 +4,7 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,8 +42,8 @@ public final class StockflowSearchAttributes {
 
   private static Map<String, IndexedValueType> definitions() {
     Map<String, IndexedValueType> m = new LinkedHashMap<>();
-    for (SearchAttributeKey<String> k : new SearchAttributeKey[] {SKU, LOCATION_ID, KIND}) {
-      m.put(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    for (String name : List.of(SKU.getName(), LOCATION_ID.getName(), KIND.getName())) {
+      m.put(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     return Map.copyOf(m);
   }

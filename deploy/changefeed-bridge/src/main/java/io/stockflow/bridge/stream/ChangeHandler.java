@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -43,15 +44,15 @@ import org.slf4j.LoggerFactory;
  * KafkaSink#flush()} confirmed every message up to it; records of a transaction still open at the
  * end of a batch stay unmarked until its END arrives.
  *
- * <p><b>Resolved.</b> {@link ResolvedMarkers} writes a non-transactional logical decoding message
+ * <p><b>Resolved.</b> {@link ResolvedMarkers} commits a transactional logical decoding message
  * carrying the database clock {@code R_i} every resolved interval. Because pgoutput delivers
- * changes in commit-LSN order, when marker {@code i} arrives every transaction whose commit record
- * precedes it has been sent. A transaction takes its commit timestamp just before inserting its
- * commit record, so one with timestamp {@code <= R_{i-1}} has inserted its record before marker
- * {@code i}, one interval later. On marker {@code i} the handler therefore flushes and emits {@code
- * R_{i-1}} to every partition of every streamed topic. Markers keep flowing when the database is
- * idle, so resolved keeps advancing; markers of an earlier run (replayed after a restart) only
- * advance offsets.
+ * transactions in commit-LSN order, when marker {@code i} arrives every transaction whose commit
+ * record precedes the marker's has been sent. A transaction takes its commit timestamp just before
+ * inserting its commit record, so one with timestamp {@code <= R_{i-1}} has inserted its record
+ * before marker {@code i}, one interval later. On marker {@code i} the handler therefore flushes
+ * and emits {@code R_{i-1}} to every partition of every streamed topic. Markers keep flowing when
+ * the database is idle, so resolved keeps advancing; markers of an earlier run (replayed after a
+ * restart) only advance offsets.
  *
  * <p><b>Bad columns.</b> A column whose type or value the bridge cannot encode stops that table:
  * its rows are dropped from then on (and from the current transaction), it gets no more resolved
@@ -115,11 +116,11 @@ public final class ChangeHandler
       } else if (r.topic().equals(topicPrefix + ".transaction")) {
         transactionEvent(event, value);
       } else if (r.topic().equals(topicPrefix + ".message")) {
-        if (open != null && !open.events.isEmpty())
-          throw new IllegalStateException(
-              "a logical decoding message arrived inside transaction " + open.id);
         marker(value);
-        done.add(event);
+        // A marker is its own transaction; when Debezium frames it with BEGIN/END it is
+        // committed with them.
+        if (open != null) open.events.add(event);
+        else done.add(event);
       } else {
         if (open == null) open = new Tx(null);
         open.events.add(event);
@@ -199,7 +200,9 @@ public final class ChangeHandler
                           new UnencodableValueException(
                               t.table(),
                               f.name(),
-                              "type " + type + " has no CockroachDB changefeed encoding here"));
+                              "type "
+                                  + type.toLowerCase(Locale.ROOT)
+                                  + " has no CockroachDB changefeed encoding here"));
       if (ct == null)
         throw new UnencodableValueException(t.table(), f.name(), "the column type is unknown");
       Object v = row.get(f);

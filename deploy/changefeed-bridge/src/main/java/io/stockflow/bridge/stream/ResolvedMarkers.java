@@ -12,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the resolved-timestamp markers into the WAL: every interval, {@code
- * pg_logical_emit_message(false, prefix, '<session> <clock_timestamp in µs>')}. The message is
- * non-transactional, so it enters the replication stream at its WAL position right away, between
- * transactions, and reaches {@link ChangeHandler} after every transaction committed before it —
- * also when no watched table changes. See {@link ChangeHandler} for how markers become resolved
- * messages.
+ * Writes the resolved-timestamp markers into the WAL: every interval, a transaction of its own
+ * running {@code pg_logical_emit_message(true, prefix, '<session> <clock_timestamp in µs>')}. It
+ * reaches {@link ChangeHandler} in commit order after every transaction committed before it — also
+ * when no watched table changes. The message is transactional on purpose: its commit flushes the
+ * WAL (synchronous_commit), whereas a non-transactional message can sit in an unwritten WAL page
+ * while the database is idle, and logical decoding only ships flushed WAL. See {@link
+ * ChangeHandler} for how markers become resolved messages.
  *
  * <p>Own thread and connection; a failed write is logged and retried at the next tick (resolved
  * pauses, nothing else does). {@link #close()} is idempotent.
@@ -53,7 +54,7 @@ public final class ResolvedMarkers implements AutoCloseable {
       if (connection == null) connection = DriverManager.getConnection(jdbcUrl);
       try (PreparedStatement ps =
           connection.prepareStatement(
-              "SELECT pg_logical_emit_message(false, ?, ? || ' ' ||"
+              "SELECT pg_logical_emit_message(true, ?, ? || ' ' ||"
                   + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)")) {
         ps.setString(1, prefix);
         ps.setString(2, session);

@@ -1,0 +1,29 @@
+package io.stockflow.bridge.encoding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+/** CockroachDB's json.Format (pkg/util/json/json.go): ", " and ": ", keys sorted by bytes. */
+class CrdbJsonTest {
+  @Test
+  void objects_are_sorted_by_utf8_bytes_with_cockroachdb_separators() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("é", 1);
+    o.put("b", 2);
+    o.putNull("a");
+    o.putArray("c").add(1).add("x");
+    o.putObject("d");
+    // U+FF5E (3 UTF-8 bytes, EF BD 9E) sorts after U+1F600 (F0 ...) in UTF-16 but before it in
+    // UTF-8.
+    o.put("\uD83D\uDE00", 3);
+    o.put("\uFF5E", 4);
+
+    assertThat(CrdbJson.format(o))
+        .isEqualTo(
+            "{\"a\": null, \"b\": 2, \"c\": [1, \"x\"], \"d\": {}, \"é\": 1, \"\uFF5E\": 4,"
+                + " \"\uD83D\uDE00\": 3}");
+  }
+}

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -129,10 +128,6 @@ public final class KafkaSink implements AutoCloseable {
     if (e != null)
       throw new IllegalStateException(
           "a Kafka send failed (" + e.getMessage() + "); source offsets are not committed", e);
-  }
-
-  public static String describe(Collection<String> topics) {
-    return topics.stream().sorted().collect(Collectors.joining(", "));
   }
 
   @Override

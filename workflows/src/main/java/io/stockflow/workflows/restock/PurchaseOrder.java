@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param episodeKey {@code purchase_orders.episode_key}, e.g. {@code
  *     restock/JERKY-TERIYAKI-3OZ/SEA1/3} (the third episode of that row)
  * @param baselineOnHand on_hand when the episode was opened or adopted
- * @param baselineInTransitIn in_transit_in right after the order was recorded in transit (or when
- *     an open order was adopted)
+ * @param baselineInTransitIn in_transit_in right after the order was recorded in transit; for an
+ *     adopted order max(in_transit_in now, quantity), so units that arrived unobserved still count
  * @param late whether the order is already past due and escalated ({@code status = 'late'})
  */
 public record PurchaseOrder(

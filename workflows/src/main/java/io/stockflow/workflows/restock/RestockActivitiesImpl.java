@@ -47,7 +47,13 @@ public final class RestockActivitiesImpl implements RestockActivities {
                   .orderBy(PURCHASE_ORDERS.CREATED_AT)
                   .limit(1)
                   .fetchOne();
-          if (open != null) return toOrder(open, level.getOnHand(), level.getInTransitIn());
+          if (open != null) {
+            // Adopted by a continued or re-driven run: the order's units went into in_transit_in
+            // when it was placed, so less than its quantity in transit means they (partly) arrived
+            // while no run was watching; measuring from max(...) lets the first check see that.
+            return toOrder(
+                open, level.getOnHand(), Math.max(level.getInTransitIn(), open.getQuantity()));
+          }
           long available = level.getOnHand() - level.getAllocated() - level.getReserved();
           boolean needsStock =
               level.getSellable()

@@ -37,8 +37,12 @@ public class RestockWorkflowImpl implements RestockWorkflow {
       return new RestockResult(RestockResult.Outcome.NOT_NEEDED, null, 0, false);
     }
     boolean late = order.late();
+    // The first check is immediate: an adopted order may have arrived while no run was watching,
+    // and stock signals that came before the order was known were ignored.
+    boolean checkNow = true;
     while (true) {
-      Duration wait = input.receiptCheckInterval();
+      Duration wait = checkNow ? Duration.ZERO : input.receiptCheckInterval();
+      checkNow = false;
       if (!late) {
         Duration untilDue =
             Duration.ofMillis(

@@ -8,6 +8,7 @@ import io.stockflow.workflows.support.RealStack;
 import io.stockflow.workflows.support.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,8 @@ class AlertIT {
   @TempDir Path dir;
 
   @Test
-  void out_of_stock_alerts_once_notifies_the_webhook_and_resolves_when_stock_returns() {
+  void out_of_stock_alerts_once_notifies_the_webhook_and_resolves_when_stock_returns()
+      throws Exception {
     try (WebhookReceiver hooks = new WebhookReceiver();
         RealStack stack = new RealStack(dir, RealStack.testSettings(hooks.url("/alerts")))) {
       AlertClient alerts = new AlertClient(stack.client(), stack.taskQueue());
@@ -44,7 +46,7 @@ class AlertIT {
               .client()
               .newUntypedWorkflowStub(
                   AlertClient.workflowId(AlertKind.OUT_OF_STOCK, "JERKY-TERIYAKI-3OZ", "SEA1"))
-              .getResult(AlertResult.class);
+              .getResult(60, TimeUnit.SECONDS, AlertResult.class);
       assertThat(result.status()).isEqualTo("resolved");
       assertThat(stack.sql.selectFrom(ALERTS).fetchOne().getStatus()).isEqualTo("resolved");
 
@@ -55,7 +57,7 @@ class AlertIT {
                   .client()
                   .newUntypedWorkflowStub(
                       AlertClient.workflowId(AlertKind.OUT_OF_STOCK, "JERKY-TERIYAKI-3OZ", "SEA1"))
-                  .getResult(AlertResult.class)
+                  .getResult(60, TimeUnit.SECONDS, AlertResult.class)
                   .status())
           .isEqualTo("not_needed");
       assertThat(stack.sql.fetchCount(ALERTS)).isEqualTo(1);

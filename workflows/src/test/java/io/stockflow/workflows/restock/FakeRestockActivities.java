@@ -40,7 +40,7 @@ final class FakeRestockActivities implements RestockActivities {
           last.quantity(),
           last.dueAt(),
           onHand,
-          inTransitIn,
+          Math.max(inTransitIn, last.quantity()),
           status.equals("late"));
     }
     long quantity = maxStock - onHand - inTransitIn;

@@ -1,0 +1,323 @@
+package io.stockflow.dev;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.stockflow.db.Database;
+import io.stockflow.db.changefeed.ChangefeedDeclaration;
+import io.stockflow.embedded.EmbeddedKafkaBroker;
+import io.stockflow.embedded.EmbeddedPostgresServer;
+import io.stockflow.embedded.StartupException;
+import io.stockflow.embedded.TemporalDevServer;
+import io.stockflow.platform.CockroachChangefeed;
+import io.stockflow.platform.StockflowApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform on one machine with one command: PostgreSQL (logical WAL), a Kafka KRaft
+ * broker, the Temporal dev server with its Web UI, the PostgreSQL changefeed bridge, and the
+ * platform (API + consumers + workers). Each server can be replaced by a real one through
+ * environment variables; then it is not started here.
+ *
+ * <p>Components start in dependency order and stop in reverse, also when a later one fails to
+ * start.
+ */
+public final class DevStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger("stockflow");
+
+  private final DevSettings settings;
+  private final Deque<Component> running = new ArrayDeque<>();
+  private String jdbcUrl;
+  private String kafkaBootstrap;
+  private String temporalTarget;
+  private String temporalUi;
+  private String apiUrl;
+  private ApplicationContext platform;
+
+  private record Component(String name, AutoCloseable handle) {}
+
+  private DevStack(DevSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts everything; on failure stops what was already started and rethrows. */
+  public static DevStack start(DevSettings settings) {
+    DevStack stack = new DevStack(settings);
+    try {
+      stack.startAll();
+      return stack;
+    } catch (RuntimeException | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    if (settings.fresh()) deleteDataDir();
+    long t0 = System.nanoTime();
+
+    if (settings.externalDatabaseUrl() != null) {
+      jdbcUrl = settings.externalDatabaseUrl();
+      log.info("PostgreSQL: using external database {}", redact(jdbcUrl));
+    } else {
+      log.info("PostgreSQL starting (data in {})", settings.dataDir().resolve("postgres"));
+      EmbeddedPostgresServer pg =
+          EmbeddedPostgresServer.start(
+              settings.dataDir().resolve("postgres/data"), settings.pgPort());
+      running.push(new Component("PostgreSQL", pg));
+      jdbcUrl = pg.jdbcUrl();
+      log.info("PostgreSQL ready at {}", jdbcUrl);
+    }
+
+    if (settings.externalKafka() != null) {
+      kafkaBootstrap = settings.externalKafka();
+      log.info("Kafka: using external brokers {}", kafkaBootstrap);
+    } else {
+      log.info("Kafka starting (KRaft, data in {})", settings.dataDir().resolve("kafka"));
+      EmbeddedKafkaBroker kafka =
+          EmbeddedKafkaBroker.start(
+              settings.dataDir().resolve("kafka"),
+              settings.kafkaPort(),
+              settings.kafkaControllerPort(),
+              settings.partitions());
+      running.push(new Component("Kafka", kafka));
+      kafkaBootstrap = kafka.bootstrapServers();
+      log.info("Kafka ready at {}", kafkaBootstrap);
+    }
+
+    if (settings.externalTemporal() != null) {
+      temporalTarget = settings.externalTemporal();
+      temporalUi = settings.externalTemporalUi();
+      log.info("Temporal: using external server {}", temporalTarget);
+    } else {
+      log.info("Temporal dev server starting (data in {})", settings.dataDir().resolve("temporal"));
+      TemporalDevServer temporal =
+          TemporalDevServer.start(
+              settings.dataDir().resolve("temporal"),
+              settings.temporalPort(),
+              settings.temporalUiPort(),
+              SEARCH_ATTRIBUTES);
+      running.push(new Component("Temporal dev server", temporal));
+      temporalTarget = temporal.target();
+      temporalUi = temporal.uiUrl();
+      log.info("Temporal ready at {} (Web UI {})", temporalTarget, temporalUi);
+    }
+
+    DataSource ds = dataSource(jdbcUrl);
+    Database.migrate(ds);
+    if (settings.seed()) DemoData.seed(Database.dsl(ds));
+    log.info("Database migrated{}", settings.seed() ? ", demo data present" : "");
+
+    ChangefeedDeclaration feed =
+        ChangefeedDeclaration.stockflow().withPartitions(settings.partitions());
+    startChangefeed(feed, ds);
+
+    log.info("Platform starting (roles {})", settings.roles());
+    Map<String, Object> props = new HashMap<>();
+    props.put("stockflow.database.url", jdbcUrl);
+    props.put("stockflow.kafka.bootstrap", kafkaBootstrap);
+    props.put("stockflow.temporal.target", temporalTarget);
+    props.put("stockflow.roles", settings.roles());
+    props.put("micronaut.server.port", settings.apiPort());
+    props.putAll(settings.extraProperties());
+    platform = StockflowApplication.start(props);
+    running.push(new Component("Platform", platform::close));
+    apiUrl =
+        platform
+            .findBean(EmbeddedServer.class)
+            .map(s -> s.getURL().toString())
+            .orElse("(api role off)");
+    log.info(
+        "Platform ready at {} ({} ms since start)", apiUrl, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * CockroachDB publishes its own changes ({@code CREATE CHANGEFEED}); PostgreSQL gets the bridge,
+   * which writes the same messages.
+   */
+  private void startChangefeed(ChangefeedDeclaration feed, DataSource ds) {
+    if (Database.vendor(ds) == Database.Vendor.COCKROACHDB) {
+      String kafkaForCockroach =
+          String.valueOf(
+              settings
+                  .extraProperties()
+                  .getOrDefault("stockflow.changefeed.cockroach-kafka", kafkaBootstrap));
+      try {
+        long job = CockroachChangefeed.ensure(ds, feed, kafkaForCockroach);
+        log.info(
+            "CockroachDB changefeed job {} publishing {} tables to {}",
+            job,
+            feed.tables().size(),
+            kafkaForCockroach);
+      } catch (java.sql.SQLException e) {
+        throw new StartupException(
+            "changefeed",
+            "CREATE CHANGEFEED failed: " + e.getMessage(),
+            "check the cluster's license/settings and that it reaches Kafka at "
+                + kafkaForCockroach,
+            e);
+      }
+      return;
+    }
+    log.info("changefeed bridge starting");
+    running.push(
+        new Component(
+            "changefeed bridge",
+            BridgeLauncher.start(
+                feed, jdbcUrl, kafkaBootstrap, settings.dataDir().resolve("bridge"))));
+  }
+
+  /**
+   * Registered on the dev server so ops can filter workflows by SKU, location and kind in the Web
+   * UI.
+   */
+  public static final Map<String, String> SEARCH_ATTRIBUTES =
+      Map.of("Sku", "Keyword", "LocationId", "Keyword", "Kind", "Keyword");
+
+  private static DataSource dataSource(String url) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(url);
+    return ds;
+  }
+
+  private void deleteDataDir() {
+    Path dir = settings.dataDir();
+    if (!Files.exists(dir)) return;
+    log.info("--fresh: deleting {}", dir);
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    } catch (IOException e) {
+      throw new StartupException(
+          "dev stack", "cannot delete " + dir + " (" + e.getMessage() + ")", "delete it by hand");
+    }
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("password=[^&]*", "password=***");
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String kafkaBootstrap() {
+    return kafkaBootstrap;
+  }
+
+  public String temporalTarget() {
+    return temporalTarget;
+  }
+
+  public String temporalUiUrl() {
+    return temporalUi;
+  }
+
+  public String apiUrl() {
+    return apiUrl;
+  }
+
+  public ApplicationContext platform() {
+    return platform;
+  }
+
+  /** Stops every started component, newest first; one log line each. Idempotent. */
+  @Override
+  public synchronized void close() {
+    while (!running.isEmpty()) {
+      Component c = running.pop();
+      log.info("{} stopping", c.name());
+      try {
+        c.handle().close();
+      } catch (Exception e) {
+        log.warn("{} did not stop cleanly: {}", c.name(), e.toString());
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    DevSettings settings;
+    try {
+      settings = DevSettings.from(System.getenv(), args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("stockflow dev: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    DevStack stack;
+    try {
+      stack = start(settings);
+    } catch (StartupException e) {
+      log.error(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  log.info("stopped");
+                  stopped.countDown();
+                },
+                "stockflow-shutdown"));
+    System.out.println(stack.banner());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  String banner() {
+    String psql = "psql \"" + psqlUrl(jdbcUrl) + "\"";
+    return String.join(
+        "\n",
+        "",
+        "  stockflow is running",
+        "    API              " + apiUrl,
+        "    OpenAPI          " + apiUrl + "swagger-ui/",
+        "    Prometheus       " + apiUrl + "prometheus",
+        "    Temporal Web UI  "
+            + (temporalUi == null ? "(external: see your Temporal cluster)" : temporalUi),
+        "    PostgreSQL       " + jdbcUrl,
+        "    Kafka            " + kafkaBootstrap,
+        "",
+        "  Trigger a restock (available 12 <= reorder point 20), then watch it in the Web UI:",
+        "    "
+            + psql
+            + " -c \"UPDATE inventory_levels SET on_hand = 12 WHERE sku = '"
+            + DemoData.DEMO_SKU
+            + "' AND location_id = '"
+            + DemoData.DEMO_LOCATION
+            + "'\"",
+        "",
+        "  Ctrl-C stops everything.",
+        "");
+  }
+
+  /** jdbc:postgresql://host:port/db?user=u → postgresql://u@host:port/db for psql. */
+  static String psqlUrl(String jdbc) {
+    String rest = jdbc.replaceFirst("^jdbc:", "");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^postgresql://([^/?]+)/([^?]+)(?:\\?(.*))?$")
+            .matcher(rest);
+    if (!m.matches()) return rest;
+    String user = null;
+    if (m.group(3) != null)
+      for (String kv : m.group(3).split("&")) if (kv.startsWith("user=")) user = kv.substring(5);
+    return "postgresql://" + (user == null ? "" : user + "@") + m.group(1) + "/" + m.group(2);
+  }
+}

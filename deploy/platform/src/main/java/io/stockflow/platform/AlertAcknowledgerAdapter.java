@@ -1,0 +1,58 @@
+package io.stockflow.platform;
+
+import static io.stockflow.db.jooq.Tables.ALERTS;
+
+import io.stockflow.api.ops.AlertAcknowledger;
+import io.stockflow.db.Transactions;
+import io.stockflow.db.jooq.tables.records.AlertsRecord;
+import io.stockflow.workflows.alerts.AlertClient;
+import io.stockflow.workflows.alerts.AlertKind;
+import jakarta.inject.Singleton;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Acknowledges an alert through its workflow (which records it and stops re-notifying). When the
+ * workflow is gone (e.g. terminated by an operator) the row is acknowledged directly, so the API's
+ * answer always holds.
+ */
+@Singleton
+public class AlertAcknowledgerAdapter implements AlertAcknowledger {
+  private final Transactions tx;
+  private final AlertClient alerts;
+
+  public AlertAcknowledgerAdapter(Transactions tx, AlertClient alerts) {
+    this.tx = tx;
+    this.alerts = alerts;
+  }
+
+  @Override
+  public Outcome acknowledge(UUID alertId, String acknowledgedBy) {
+    AlertsRecord row = tx.dsl().selectFrom(ALERTS).where(ALERTS.ID.eq(alertId)).fetchOne();
+    if (row == null) return Outcome.NOT_FOUND;
+    switch (row.getStatus()) {
+      case "acknowledged":
+        return Outcome.ALREADY_ACKNOWLEDGED;
+      case "resolved":
+        return Outcome.ALREADY_RESOLVED;
+      default:
+        break;
+    }
+    AlertKind kind =
+        Arrays.stream(AlertKind.values())
+            .filter(k -> k.code().equals(row.getKind()))
+            .findFirst()
+            .orElseThrow();
+    if (!alerts.acknowledge(kind, row.getSku(), row.getLocationId(), acknowledgedBy)) {
+      tx.dsl()
+          .update(ALERTS)
+          .set(ALERTS.STATUS, "acknowledged")
+          .set(ALERTS.ACKNOWLEDGED_BY, acknowledgedBy)
+          .set(ALERTS.ACKNOWLEDGED_AT, OffsetDateTime.now())
+          .where(ALERTS.ID.eq(alertId).and(ALERTS.STATUS.eq("open")))
+          .execute();
+    }
+    return Outcome.ACKNOWLEDGED;
+  }
+}

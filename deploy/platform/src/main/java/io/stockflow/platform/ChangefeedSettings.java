@@ -1,0 +1,65 @@
+package io.stockflow.platform;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code stockflow.changefeed.*}: which subprocessors react to which table (one line per table) and
+ * how the consumers behave.
+ */
+@ConfigurationProperties("stockflow.changefeed")
+public class ChangefeedSettings {
+  /** Table (= topic) → subprocessor names, in order. */
+  private Map<String, List<String>> tables = Map.of();
+
+  /** Consumer group: instances with the same group share the partitions. */
+  private String groupId = "stockflow";
+
+  /** Attempts per subprocessor and message before it is dead-lettered. */
+  private int retryAttempts = 3;
+
+  private Duration retryInitialBackoff = Duration.ofMillis(100);
+  private Duration retryMaxBackoff = Duration.ofSeconds(1);
+
+  public Map<String, List<String>> getTables() {
+    return tables;
+  }
+
+  public void setTables(Map<String, List<String>> tables) {
+    this.tables = tables;
+  }
+
+  public String getGroupId() {
+    return groupId;
+  }
+
+  public void setGroupId(String groupId) {
+    this.groupId = groupId;
+  }
+
+  public int getRetryAttempts() {
+    return retryAttempts;
+  }
+
+  public void setRetryAttempts(int retryAttempts) {
+    this.retryAttempts = retryAttempts;
+  }
+
+  public Duration getRetryInitialBackoff() {
+    return retryInitialBackoff;
+  }
+
+  public void setRetryInitialBackoff(Duration retryInitialBackoff) {
+    this.retryInitialBackoff = retryInitialBackoff;
+  }
+
+  public Duration getRetryMaxBackoff() {
+    return retryMaxBackoff;
+  }
+
+  public void setRetryMaxBackoff(Duration retryMaxBackoff) {
+    this.retryMaxBackoff = retryMaxBackoff;
+  }
+}

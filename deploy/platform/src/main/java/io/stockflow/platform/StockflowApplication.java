@@ -1,0 +1,30 @@
+package io.stockflow.platform;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.util.Map;
+
+/**
+ * The platform process: HTTP API, changefeed consumers and Temporal workers, each switched on by
+ * {@code stockflow.roles} (env STOCKFLOW_ROLES, default {@code api,consumer,worker}) so the roles
+ * scale out independently. Configured by environment variables (see README).
+ */
+public final class StockflowApplication {
+  private StockflowApplication() {}
+
+  public static void main(String[] args) {
+    Micronaut.build(args).mainClass(StockflowApplication.class).banner(false).start();
+  }
+
+  /**
+   * Starts the platform in this JVM with extra properties (the dev stack passes the embedded
+   * servers' addresses).
+   */
+  public static ApplicationContext start(Map<String, Object> properties) {
+    return Micronaut.build(new String[0])
+        .mainClass(StockflowApplication.class)
+        .banner(false)
+        .properties(properties)
+        .start();
+  }
+}

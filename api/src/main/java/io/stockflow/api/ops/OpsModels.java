@@ -30,9 +30,13 @@ public final class OpsModels {
   /** What a re-drive did. */
   @Introspected
   public record RedriveResult(Outcome outcome, String message) {
-    /** REDRIVEN: sent again now; ALREADY_REDRIVEN: a no-op; NOT_FOUND: no such dead letter. */
+    /**
+     * REDRIVEN: handled now; FAILED: the subprocessor failed again (the dead letter stays pending,
+     * the message says why); ALREADY_REDRIVEN: a no-op; NOT_FOUND: no such dead letter.
+     */
     public enum Outcome {
       REDRIVEN,
+      FAILED,
       ALREADY_REDRIVEN,
       NOT_FOUND
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param externalKafka STOCKFLOW_KAFKA_BOOTSTRAP, or null
  * @param externalTemporal STOCKFLOW_TEMPORAL_TARGET host:port, or null
  * @param externalTemporalUi STOCKFLOW_TEMPORAL_UI_URL, or null
+ * @param devApiKey STOCKFLOW_DEV_API_KEY: an API key with every role, printed in the banner
  * @param extraProperties more platform properties (tests use this)
  */
 public record DevSettings(
@@ -31,7 +32,10 @@ public record DevSettings(
     String externalKafka,
     String externalTemporal,
     String externalTemporalUi,
+    String devApiKey,
     Map<String, Object> extraProperties) {
+
+  public static final String DEFAULT_DEV_API_KEY = "stockflow-dev-key";
 
   public static DevSettings from(Map<String, String> env, String[] args) {
     boolean fresh = false;
@@ -61,6 +65,7 @@ public record DevSettings(
         blankToNull(env.get("STOCKFLOW_KAFKA_BOOTSTRAP")),
         blankToNull(env.get("STOCKFLOW_TEMPORAL_TARGET")),
         blankToNull(env.get("STOCKFLOW_TEMPORAL_UI_URL")),
+        env.getOrDefault("STOCKFLOW_DEV_API_KEY", DEFAULT_DEV_API_KEY),
         Map.of());
   }
 
@@ -85,6 +90,7 @@ public record DevSettings(
         null,
         null,
         null,
+        DEFAULT_DEV_API_KEY,
         Map.copyOf(extraProperties));
   }
 
@@ -106,6 +112,7 @@ public record DevSettings(
         kafka,
         temporal,
         externalTemporalUi,
+        devApiKey,
         extraProperties);
   }
 

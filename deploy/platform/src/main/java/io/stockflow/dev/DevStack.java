@@ -2,6 +2,7 @@ package io.stockflow.dev;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.stockflow.api.security.ApiKeys;
 import io.stockflow.db.Database;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
 import io.stockflow.embedded.EmbeddedKafkaBroker;
@@ -131,13 +132,15 @@ public final class DevStack implements AutoCloseable {
     props.put("stockflow.temporal.target", temporalTarget);
     props.put("stockflow.roles", settings.roles());
     props.put("micronaut.server.port", settings.apiPort());
+    // One key with every role, for the developer at this machine; production configures its own.
+    props.put(ApiKeys.PROPERTY + "." + settings.devApiKey(), "channel,associate,ops");
     props.putAll(settings.extraProperties());
     platform = StockflowApplication.start(props);
     running.push(new Component("Platform", platform::close));
     apiUrl =
         platform
             .findBean(EmbeddedServer.class)
-            .map(s -> s.getURL().toString())
+            .map(s -> s.getURL().toString().replaceFirst("/$", ""))
             .orElse("(api role off)");
     log.info(
         "Platform ready at {} ({} ms since start)", apiUrl, (System.nanoTime() - t0) / 1_000_000);
@@ -196,6 +199,11 @@ public final class DevStack implements AutoCloseable {
     Path dir = settings.dataDir();
     if (!Files.exists(dir)) return;
     log.info("--fresh: deleting {}", dir);
+    deleteRecursively(dir);
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) return;
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     } catch (IOException e) {
@@ -287,9 +295,9 @@ public final class DevStack implements AutoCloseable {
         "\n",
         "",
         "  stockflow is running",
-        "    API              " + apiUrl,
-        "    OpenAPI          " + apiUrl + "swagger-ui/",
-        "    Prometheus       " + apiUrl + "prometheus",
+        "    API              " + apiUrl + "   (header X-API-Key: " + settings.devApiKey() + ")",
+        "    OpenAPI          " + apiUrl + "/swagger-ui/",
+        "    Prometheus       " + apiUrl + "/prometheus   (same header)",
         "    Temporal Web UI  "
             + (temporalUi == null ? "(external: see your Temporal cluster)" : temporalUi),
         "    PostgreSQL       " + jdbcUrl,
@@ -303,6 +311,14 @@ public final class DevStack implements AutoCloseable {
             + "' AND location_id = '"
             + DemoData.DEMO_LOCATION
             + "'\"",
+        "",
+        "  Ask the API what it thinks of that SKU:",
+        "    curl -H 'X-API-Key: "
+            + settings.devApiKey()
+            + "' "
+            + apiUrl
+            + "/inventory/"
+            + DemoData.DEMO_SKU,
         "",
         "  Ctrl-C stops everything.",
         "");

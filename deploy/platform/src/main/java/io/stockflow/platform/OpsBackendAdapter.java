@@ -59,16 +59,18 @@ public class OpsBackendAdapter implements OpsBackend {
     if (letter.isEmpty())
       return new OpsModels.RedriveResult(
           OpsModels.RedriveResult.Outcome.NOT_FOUND, "no dead letter " + id);
-    if (letter.get().status() == DeadLetterStatus.REDRIVEN)
+    if (letter.get().status() != DeadLetterStatus.PENDING)
       return new OpsModels.RedriveResult(
           OpsModels.RedriveResult.Outcome.ALREADY_REDRIVEN,
-          "re-driven at " + letter.get().redrivenAt());
+          letter.get().status() == DeadLetterStatus.REDRIVEN
+              ? "re-driven at " + letter.get().redrivenAt()
+              : "already " + letter.get().status().dbValue() + ", nothing to do");
     DeadLetters.RedriveResult r = processor.deadLetters().redrive(id);
     return r.succeeded()
         ? new OpsModels.RedriveResult(
             OpsModels.RedriveResult.Outcome.REDRIVEN, "handled by " + letter.get().subprocessor())
         : new OpsModels.RedriveResult(
-            OpsModels.RedriveResult.Outcome.REDRIVEN, "failed again: " + r.error());
+            OpsModels.RedriveResult.Outcome.FAILED, "failed again: " + r.error());
   }
 
   @Override

@@ -1,5 +1,11 @@
 package io.stockflow.platform;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -8,15 +14,27 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.inject.Singleton;
+import java.util.List;
 
 /** The Temporal connection shared by subprocessors (clients), workers and the API. */
 @Factory
 public class TemporalFactory {
+  /**
+   * Counts every call to the Temporal frontend by gRPC method ({@code
+   * stockflow_temporal_calls_total{method="SignalWithStartWorkflowExecution"}}): the changefeed's
+   * coalescing is judged by how slowly the start/signal calls grow with the change rate.
+   */
+  public static final String CALLS = "stockflow.temporal.calls";
+
   @Singleton
   @Bean(preDestroy = "shutdown")
-  public WorkflowServiceStubs serviceStubs(@Value("${stockflow.temporal.target}") String target) {
+  public WorkflowServiceStubs serviceStubs(
+      @Value("${stockflow.temporal.target}") String target, MeterRegistry registry) {
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(target)
+            .setGrpcClientInterceptors(List.of(new CallCounter(registry)))
+            .build());
   }
 
   @Singleton
@@ -25,5 +43,14 @@ public class TemporalFactory {
       @Value("${stockflow.temporal.namespace:default}") String namespace) {
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  private record CallCounter(MeterRegistry registry) implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      registry.counter(CALLS, "method", String.valueOf(method.getBareMethodName())).increment();
+      return next.newCall(method, options);
+    }
   }
 }

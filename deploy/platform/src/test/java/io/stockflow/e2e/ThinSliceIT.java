@@ -134,13 +134,18 @@ class ThinSliceIT {
   }
 
   static List<WorkflowExecutionInfo> listBySku(WorkflowClient client, String sku) {
+    return list(client, "Sku = '" + sku + "' AND Kind = 'restock'");
+  }
+
+  /** Workflows matching a visibility query (eventually consistent: poll for what you expect). */
+  static List<WorkflowExecutionInfo> list(WorkflowClient client, String query) {
     return client
         .getWorkflowServiceStubs()
         .blockingStub()
         .listWorkflowExecutions(
             ListWorkflowExecutionsRequest.newBuilder()
                 .setNamespace(client.getOptions().getNamespace())
-                .setQuery("Sku = '" + sku + "' AND Kind = 'restock'")
+                .setQuery(query)
                 .build())
         .getExecutionsList();
   }

@@ -19,7 +19,10 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -69,51 +72,40 @@ public final class DevStack implements AutoCloseable {
     if (settings.fresh()) deleteDataDir();
     long t0 = System.nanoTime();
 
-    if (settings.externalDatabaseUrl() != null) {
+    // The three servers do not depend on each other: start them side by side.
+    CompletableFuture<EmbeddedPostgresServer> pg =
+        settings.externalDatabaseUrl() != null ? null : async(this::startPostgres);
+    CompletableFuture<EmbeddedKafkaBroker> kafka =
+        settings.externalKafka() != null ? null : async(this::startKafka);
+    CompletableFuture<TemporalDevServer> temporal =
+        settings.externalTemporal() != null ? null : async(this::startTemporal);
+    // Register in dependency order (so they stop in reverse), also those that started when
+    // another failed, then rethrow the first failure.
+    RuntimeException failure = null;
+    if (pg != null) failure = register("PostgreSQL", pg, failure);
+    if (kafka != null) failure = register("Kafka", kafka, failure);
+    if (temporal != null) failure = register("Temporal dev server", temporal, failure);
+    if (failure != null) throw failure;
+
+    if (pg == null) {
       jdbcUrl = settings.externalDatabaseUrl();
       log.info("PostgreSQL: using external database {}", redact(jdbcUrl));
     } else {
-      log.info("PostgreSQL starting (data in {})", settings.dataDir().resolve("postgres"));
-      EmbeddedPostgresServer pg =
-          EmbeddedPostgresServer.start(
-              settings.dataDir().resolve("postgres/data"), settings.pgPort());
-      running.push(new Component("PostgreSQL", pg));
-      jdbcUrl = pg.jdbcUrl();
-      log.info("PostgreSQL ready at {}", jdbcUrl);
+      jdbcUrl = pg.join().jdbcUrl();
     }
-
-    if (settings.externalKafka() != null) {
+    if (kafka == null) {
       kafkaBootstrap = settings.externalKafka();
       log.info("Kafka: using external brokers {}", kafkaBootstrap);
     } else {
-      log.info("Kafka starting (KRaft, data in {})", settings.dataDir().resolve("kafka"));
-      EmbeddedKafkaBroker kafka =
-          EmbeddedKafkaBroker.start(
-              settings.dataDir().resolve("kafka"),
-              settings.kafkaPort(),
-              settings.kafkaControllerPort(),
-              settings.partitions());
-      running.push(new Component("Kafka", kafka));
-      kafkaBootstrap = kafka.bootstrapServers();
-      log.info("Kafka ready at {}", kafkaBootstrap);
+      kafkaBootstrap = kafka.join().bootstrapServers();
     }
-
-    if (settings.externalTemporal() != null) {
+    if (temporal == null) {
       temporalTarget = settings.externalTemporal();
       temporalUi = settings.externalTemporalUi();
       log.info("Temporal: using external server {}", temporalTarget);
     } else {
-      log.info("Temporal dev server starting (data in {})", settings.dataDir().resolve("temporal"));
-      TemporalDevServer temporal =
-          TemporalDevServer.start(
-              settings.dataDir().resolve("temporal"),
-              settings.temporalPort(),
-              settings.temporalUiPort(),
-              SEARCH_ATTRIBUTES);
-      running.push(new Component("Temporal dev server", temporal));
-      temporalTarget = temporal.target();
-      temporalUi = temporal.uiUrl();
-      log.info("Temporal ready at {} (Web UI {})", temporalTarget, temporalUi);
+      temporalTarget = temporal.join().target();
+      temporalUi = temporal.join().uiUrl();
     }
 
     DataSource ds = dataSource(jdbcUrl);
@@ -131,6 +123,7 @@ public final class DevStack implements AutoCloseable {
     props.put("stockflow.kafka.bootstrap", kafkaBootstrap);
     props.put("stockflow.temporal.target", temporalTarget);
     props.put("stockflow.roles", settings.roles());
+    props.put("stockflow.database.migrate", false); // just done above
     props.put("micronaut.server.port", settings.apiPort());
     // One key with every role, for the developer at this machine; production configures its own.
     props.put(ApiKeys.PROPERTY + "." + settings.devApiKey(), "channel,associate,ops");
@@ -144,6 +137,71 @@ public final class DevStack implements AutoCloseable {
             .orElse("(api role off)");
     log.info(
         "Platform ready at {} ({} ms since start)", apiUrl, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private EmbeddedPostgresServer startPostgres() {
+    log.info("PostgreSQL starting (data in {})", settings.dataDir().resolve("postgres"));
+    EmbeddedPostgresServer pg =
+        EmbeddedPostgresServer.start(
+            settings.dataDir().resolve("postgres/data"), settings.pgPort());
+    log.info("PostgreSQL ready at {}", pg.jdbcUrl());
+    return pg;
+  }
+
+  private EmbeddedKafkaBroker startKafka() {
+    log.info("Kafka starting (KRaft, data in {})", settings.dataDir().resolve("kafka"));
+    EmbeddedKafkaBroker kafka =
+        EmbeddedKafkaBroker.start(
+            settings.dataDir().resolve("kafka"),
+            settings.kafkaPort(),
+            settings.kafkaControllerPort(),
+            settings.partitions());
+    log.info("Kafka ready at {}", kafka.bootstrapServers());
+    return kafka;
+  }
+
+  private TemporalDevServer startTemporal() {
+    log.info("Temporal dev server starting (data in {})", settings.dataDir().resolve("temporal"));
+    TemporalDevServer temporal =
+        TemporalDevServer.start(
+            settings.dataDir().resolve("temporal"),
+            settings.temporalPort(),
+            settings.temporalUiPort(),
+            SEARCH_ATTRIBUTES);
+    log.info("Temporal ready at {} (Web UI {})", temporal.target(), temporal.uiUrl());
+    return temporal;
+  }
+
+  private static <T> CompletableFuture<T> async(Supplier<T> start) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(start.get());
+              } catch (Throwable e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "stockflow-start");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /** Waits for one server; keeps it for shutdown if it started, returns the first failure. */
+  private RuntimeException register(
+      String name, CompletableFuture<? extends AutoCloseable> server, RuntimeException failure) {
+    try {
+      running.push(new Component(name, server.join()));
+      return failure;
+    } catch (CompletionException e) {
+      RuntimeException cause =
+          e.getCause() instanceof RuntimeException r
+              ? r
+              : new StartupException(name, String.valueOf(e.getCause()), "see the log above", e);
+      return failure != null ? failure : cause;
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.stockflow.platform;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
 import java.util.Map;
 
@@ -21,10 +22,24 @@ public final class StockflowApplication {
    * servers' addresses).
    */
   public static ApplicationContext start(Map<String, Object> properties) {
-    return Micronaut.build(new String[0])
-        .mainClass(StockflowApplication.class)
-        .banner(false)
-        .properties(properties)
-        .start();
+    // Not Micronaut.start(): it registers a JVM shutdown hook of its own, which would stop the
+    // platform concurrently with the embedding process's ordered shutdown (and deadlock with it).
+    // Whoever calls this closes the context.
+    ApplicationContext context =
+        ApplicationContext.builder()
+            .mainClass(StockflowApplication.class)
+            .banner(false)
+            .properties(properties)
+            .start();
+    try {
+      context
+          .findBean(EmbeddedApplication.class)
+          .filter(app -> !app.isRunning())
+          .ifPresent(EmbeddedApplication::start);
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    return context;
   }
 }

@@ -9,10 +9,19 @@ package io.stockflow.changefeed;
  * per subprocessor and key), retries with backoff, dead letters, replay, coalescing, waiting for
  * resolved timestamps, logging and metrics.
  *
- * <p>Threading: for one topic, calls to one subprocessor are sequential and in partition order, on
- * a worker thread dedicated to that subprocessor (so a slow or failing subprocessor does not hold
- * up the others). The same instance serves every topic it is enabled for and dead-letter re-drives,
- * which may run concurrently, so implementations must be thread-safe.
+ * <p>Threading and order: the guarantees are <em>per key</em>, as the changefeed's are. Within a
+ * poll batch, a subprocessor's accepted changes (after filter, fence, pause, deferral and
+ * coalescing) are split into ordering groups: the changes with the same {@link #coalescingKey} when
+ * it is non-null (it names the downstream workflow), else those of the same row (message key);
+ * groups linked by a common row are merged. Changes of one group are processed one after another in
+ * partition (offset) order; different groups run concurrently, up to the configured {@code
+ * subprocessorConcurrency} (default 8) per subprocessor and topic, on threads dedicated to that
+ * subprocessor — so a slow or failing subprocessor does not hold up the others, and a slow or
+ * failing key does not hold up the subprocessor's other keys. There is no order between changes of
+ * different rows (with concurrency 1 the whole batch runs in partition order). A batch's offsets
+ * are committed only once every group of every subprocessor has finished. The same instance serves
+ * every group, every topic it is enabled for and dead-letter re-drives, all possibly at the same
+ * time, so implementations must be thread-safe.
  */
 public interface Subprocessor {
   /** Stable, unique, kebab-case name, e.g. {@code restock}. */
@@ -30,7 +39,10 @@ public interface Subprocessor {
    * Reacts to the change, usually SignalWithStart on a workflow whose ID is derived from the
    * business key. Must be idempotent: after a crash the same change can be delivered again.
    * Throwing makes the framework retry with backoff and finally dead-letter the message for this
-   * subprocessor only.
+   * subprocessor only; the retries hold up only the change's own ordering group. A later change of
+   * the same key still follows, in order, after the dead-lettered one (the dead letter can be
+   * re-driven; subprocessors act on state, so the newer change is not wrong to apply). Called
+   * concurrently for different keys.
    */
   void process(ChangeEvent event) throws Exception;
 
@@ -49,8 +61,9 @@ public interface Subprocessor {
    * Groups changes bound for the same downstream call, e.g. the workflow ID. Within one poll batch,
    * of the accepted changes with the same non-null key only the newest (by {@code updated}) reaches
    * {@link #process}; the older ones count as handled (their fences advance). {@code null}, the
-   * default, means no coalescing. Called from the subprocessor's worker thread; must be cheap and
-   * side-effect free.
+   * default, means no coalescing. Also the ordering key: changes with the same non-null coalescing
+   * key are never processed concurrently; with {@code null}, the row's key orders instead. Called
+   * from the subprocessor's worker thread; must be cheap, deterministic and side-effect free.
    */
   default String coalescingKey(ChangeEvent event) {
     return null;

@@ -24,6 +24,11 @@ import java.util.TreeSet;
  *     an idle consumer
  * @param maxPollRecords records per poll, i.e. the batch that fences are loaded for, coalescing
  *     applies to, and offsets are committed after
+ * @param subprocessorConcurrency per subprocessor and topic, how many ordering groups (changes of
+ *     one coalescing key, else of one row) of a batch are processed at once; 1 processes a batch
+ *     strictly in order
+ * @param concurrencyOverrides subprocessor name -> its own concurrency, replacing {@code
+ *     subprocessorConcurrency} for it
  * @param controlRefreshInterval how often pause/resume switches are re-read from the database
  * @param replayColumn the column whose sole change marks a replay request
  * @param consumerProperties extra Kafka consumer properties (security, timeouts …); the framework's
@@ -38,6 +43,8 @@ public record ChangefeedConfig(
     String deadLetterSuffix,
     Duration pollTimeout,
     int maxPollRecords,
+    int subprocessorConcurrency,
+    Map<String, Integer> concurrencyOverrides,
     Duration controlRefreshInterval,
     String replayColumn,
     Map<String, String> consumerProperties,
@@ -56,6 +63,8 @@ public record ChangefeedConfig(
     if (deadLetterSuffix.isBlank())
       throw new IllegalArgumentException("deadLetterSuffix must not be blank");
     if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be >= 1");
+    if (subprocessorConcurrency < 1)
+      throw new IllegalArgumentException("subprocessorConcurrency must be >= 1");
     Map<String, List<Subprocessor>> copy = new LinkedHashMap<>();
     Map<String, Subprocessor> byName = new LinkedHashMap<>();
     topics.forEach(
@@ -76,6 +85,19 @@ public record ChangefeedConfig(
           copy.put(t, List.copyOf(subs));
         });
     topics = java.util.Collections.unmodifiableMap(copy);
+    concurrencyOverrides = Map.copyOf(concurrencyOverrides);
+    concurrencyOverrides.forEach(
+        (name, n) -> {
+          if (!byName.containsKey(name))
+            throw new IllegalArgumentException(
+                "subprocessorConcurrency names \""
+                    + name
+                    + "\", which no topic enables; enabled: "
+                    + new TreeSet<>(byName.keySet()));
+          if (n < 1)
+            throw new IllegalArgumentException(
+                "subprocessorConcurrency of \"" + name + "\" must be >= 1");
+        });
     consumerProperties = Map.copyOf(consumerProperties);
     producerProperties = Map.copyOf(producerProperties);
   }
@@ -87,6 +109,11 @@ public record ChangefeedConfig(
   /** The dead-letter topic of {@code sourceTopic}, e.g. {@code inventory_levels.dlq}. */
   public String deadLetterTopic(String sourceTopic) {
     return sourceTopic + deadLetterSuffix;
+  }
+
+  /** How many ordering groups of a batch the subprocessor {@code name} processes at once. */
+  public int concurrency(String name) {
+    return concurrencyOverrides.getOrDefault(name, subprocessorConcurrency);
   }
 
   /** Every subprocessor name enabled on any topic, sorted. */
@@ -113,6 +140,8 @@ public record ChangefeedConfig(
     private String deadLetterSuffix = ".dlq";
     private Duration pollTimeout = Duration.ofMillis(500);
     private int maxPollRecords = 500;
+    private int subprocessorConcurrency = 8;
+    private final Map<String, Integer> concurrencyOverrides = new LinkedHashMap<>();
     private Duration controlRefreshInterval = Duration.ofSeconds(1);
     private String replayColumn = ReplayRule.DEFAULT_COLUMN;
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
@@ -173,6 +202,27 @@ public record ChangefeedConfig(
       return this;
     }
 
+    /**
+     * Default 8: how many ordering groups of a batch each subprocessor processes at once, on its
+     * own pool of that many threads per topic. A group is the changes of one coalescing key (the
+     * downstream workflow), else of one row; a group's changes run one after another in batch
+     * order, so per-key order holds at any setting. 1 processes a subprocessor's share of a batch
+     * strictly in order, on one thread.
+     */
+    public Builder subprocessorConcurrency(int concurrency) {
+      this.subprocessorConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Overrides {@link #subprocessorConcurrency(int)} for one subprocessor, e.g. 1 for one whose
+     * downstream cannot take parallel calls. The name must be enabled on some topic.
+     */
+    public Builder subprocessorConcurrency(String subprocessor, int concurrency) {
+      concurrencyOverrides.put(subprocessor, concurrency);
+      return this;
+    }
+
     /** Default 1 s. */
     public Builder controlRefreshInterval(Duration interval) {
       this.controlRefreshInterval = interval;
@@ -204,6 +254,8 @@ public record ChangefeedConfig(
           deadLetterSuffix,
           pollTimeout,
           maxPollRecords,
+          subprocessorConcurrency,
+          concurrencyOverrides,
           controlRefreshInterval,
           replayColumn,
           consumerProperties,

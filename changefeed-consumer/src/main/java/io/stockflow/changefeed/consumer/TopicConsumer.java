@@ -53,11 +53,12 @@ import org.slf4j.MDC;
 /**
  * One Kafka consumer, on its own thread, for one source topic: poll → decode → dead-letter the
  * undecodable → fan the batch out to every enabled subprocessor in parallel (one worker thread
- * each) → release changes the watermark has passed → commit. The commit of a batch waits for every
- * subprocessor to have handled or dead-lettered each of its changes (at-least-once); a batch that
- * fails as a whole (database or broker unreachable) is rewound to the last commit and retried after
- * a pause. Offsets of revoked partitions are committed in the rebalance callback, so a rebalance
- * loses nothing.
+ * each, which runs the subprocessor's ordering groups on its own bounded pool, see {@link
+ * Dispatcher}) → release changes the watermark has passed → commit. The commit of a batch waits for
+ * every subprocessor to have handled or dead-lettered each of its changes (at-least-once); a batch
+ * that fails as a whole (database or broker unreachable) is rewound to the last commit and retried
+ * after a pause. Offsets of revoked partitions are committed in the rebalance callback, so a
+ * rebalance loses nothing.
  */
 final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
@@ -113,7 +114,8 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     this.metrics = metrics;
     for (Subprocessor s : config.topics().get(topic)) {
       names.add(s.name());
-      dispatchers.add(new Dispatcher(topic, s, fences, invoker, writer, metrics));
+      dispatchers.add(
+          new Dispatcher(topic, s, fences, invoker, writer, metrics, config.concurrency(s.name())));
       String thread = "changefeed-" + topic + "-" + s.name();
       workers.put(s.name(), Executors.newSingleThreadExecutor(r -> new Thread(r, thread)));
     }
@@ -209,6 +211,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
       }
       consumer.close(); // leaves the group; the revocation callback commits again (harmless)
       workers.values().forEach(ExecutorService::shutdown);
+      dispatchers.forEach(Dispatcher::close); // the per-key threads; idle by now
       gauges.forEach(metrics::remove);
       consuming = false;
       log.info("consumer for topic {} stopped and left group {}", topic, config.groupId());

@@ -7,6 +7,7 @@ import io.stockflow.changefeed.deadletter.DeadLetterWriter;
 import io.stockflow.changefeed.deadletter.Failure;
 import io.stockflow.changefeed.fence.FenceStore;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -31,15 +41,26 @@ import org.slf4j.MDC;
  *   <li>an {@link Subprocessor#awaitResolved()} subprocessor's changes above the watermark are
  *       handed back as deferred;
  *   <li>coalescing keeps the newest change per non-null {@link Subprocessor#coalescingKey};
- *   <li>the rest are processed in order with retries; failures are dead-lettered;
- *   <li>the fences of everything handled, coalesced or dead-lettered advance in one statement.
+ *   <li>the rest are split into {@link OrderingGroups} (per coalescing key, else per row) that run
+ *       concurrently on up to {@code concurrency} threads, each group's changes one after another
+ *       in batch order, each change with retries; failures are dead-lettered and the group goes on
+ *       with its next change;
+ *   <li>once every group has finished, the dead letters are written and the fences of everything
+ *       handled, coalesced or dead-lettered advance in one statement.
  * </ol>
  *
- * Not thread-safe: one instance per (topic, subprocessor), called from that subprocessor's worker
- * thread only.
+ * If a group fails unexpectedly (an {@link Error} out of {@code process}, say) or the calling
+ * thread is interrupted, no group starts another change, the call waits for the changes in flight
+ * and then throws without writing dead letters or advancing fences: the caller rewinds the batch.
+ *
+ * <p>Not thread-safe: one instance per (topic, subprocessor), called from that subprocessor's
+ * worker thread only. Owns a pool of named threads ({@code changefeed-<topic>-<subprocessor>-<n>},
+ * none when {@code concurrency} is 1), started on demand, ended when idle and by {@link #close()}.
  */
-public final class Dispatcher {
+public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final String topic;
   private final Subprocessor subprocessor;
@@ -47,20 +68,51 @@ public final class Dispatcher {
   private final SubprocessorInvoker invoker;
   private final DeadLetterWriter deadLetters;
   private final ChangefeedMetrics metrics;
+  private final int concurrency;
 
+  /** Runs the groups of a batch; null when {@link #concurrency} is 1. */
+  private final ThreadPoolExecutor pool;
+
+  /**
+   * @param concurrency how many groups may run at once; 1 processes the batch in order on the
+   *     calling thread
+   */
   public Dispatcher(
       String topic,
       Subprocessor subprocessor,
       FenceStore fences,
       SubprocessorInvoker invoker,
       DeadLetterWriter deadLetters,
-      ChangefeedMetrics metrics) {
+      ChangefeedMetrics metrics,
+      int concurrency) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.subprocessor = Objects.requireNonNull(subprocessor, "subprocessor");
     this.fences = fences;
     this.invoker = invoker;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
+    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
+    this.concurrency = concurrency;
+    this.pool = concurrency == 1 ? null : newPool(topic, subprocessor.name(), concurrency);
+  }
+
+  private static ThreadPoolExecutor newPool(String topic, String name, int threads) {
+    String prefix = "changefeed-" + topic + "-" + name + "-";
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor p =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            IDLE_THREAD_TIMEOUT.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), // at most one task per group of a batch
+            r -> new Thread(r, prefix + n.incrementAndGet()));
+    p.allowCoreThreadTimeOut(true);
+    return p;
+  }
+
+  public int concurrency() {
+    return concurrency;
   }
 
   public Subprocessor subprocessor() {
@@ -132,16 +184,13 @@ public final class Dispatcher {
       accepted = ready;
     }
 
-    for (Delivery d : coalesce(accepted, handled)) {
-      ChangeEvent e = d.event();
-      withMdc(
-          e,
-          () -> {
-            Failure failure = invoker.invoke(subprocessor, e);
-            if (failure == null) metrics.processed(topic, name, e.updated());
-            else letters.add(letter(d, failure));
-          });
-      handled.merge(e.keyString(), e.updated(), Dispatcher::max);
+    List<Delivery> survivors = coalesce(accepted, handled);
+    Failure[] failures = processAll(survivors);
+    // Merging with max is order-independent: the fences are right however the groups finished.
+    for (int i = 0; i < survivors.size(); i++) {
+      Delivery d = survivors.get(i);
+      if (failures[i] != null) letters.add(letter(d, failures[i]));
+      handled.merge(d.event().keyString(), d.event().updated(), Dispatcher::max);
     }
 
     // Dead letters are durable before the fences move and long before the offset is committed.
@@ -182,6 +231,106 @@ public final class Dispatcher {
     }
     if (absorbed > 0) metrics.coalesced(topic, subprocessor.name(), absorbed);
     return survivors;
+  }
+
+  /**
+   * Processes {@code survivors}: in order on this thread when the concurrency is 1, else group by
+   * group on the pool (even a single group, so {@code process} always runs on the same named
+   * threads). Returns, per survivor, null when it was processed or the failure to dead-letter.
+   *
+   * @throws RuntimeException or {@link Error} when a group failed unexpectedly or this thread was
+   *     interrupted — only after no group runs any more
+   */
+  private Failure[] processAll(List<Delivery> survivors) {
+    Failure[] failures = new Failure[survivors.size()];
+    if (survivors.isEmpty()) return failures;
+    if (pool == null) { // concurrency 1: the whole share in batch order, on this thread
+      for (int i = 0; i < survivors.size(); i++) failures[i] = processOne(survivors.get(i));
+      return failures;
+    }
+    List<List<Integer>> groups =
+        OrderingGroups.of(
+            IntStream.range(0, survivors.size()).boxed().toList(),
+            i -> survivors.get(i).event().keyString(),
+            i -> subprocessor.coalescingKey(survivors.get(i).event()));
+
+    AtomicBoolean abort = new AtomicBoolean();
+    List<Future<?>> running = new ArrayList<>(groups.size());
+    Throwable failure = null;
+    try {
+      for (List<Integer> group : groups)
+        running.add(
+            pool.submit(
+                () -> {
+                  for (int i : group) {
+                    if (abort.get()) return; // the batch is given up; leave the rest
+                    // Each slot is written by one task; Future.get() publishes it to this thread.
+                    failures[i] = processOne(survivors.get(i));
+                  }
+                }));
+    } catch (RejectedExecutionException e) { // closed under us
+      abort.set(true);
+      failure = new IllegalStateException("dispatcher of '" + subprocessor.name() + "' closed", e);
+    }
+    boolean interrupted = false;
+    // Wait for every submitted group, even after a failure: nothing of this batch may still run
+    // when the caller commits, rewinds or hands in the next batch (that would break key order).
+    for (Future<?> f : running) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          abort.set(true);
+        } catch (ExecutionException e) {
+          abort.set(true);
+          if (failure == null) failure = e.getCause();
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      if (failure == null)
+        failure =
+            new IllegalStateException(
+                "interrupted while subprocessor '" + subprocessor.name() + "' ran a batch");
+    }
+    if (failure instanceof RuntimeException re) throw re;
+    if (failure instanceof Error err) throw err;
+    if (failure != null) throw new IllegalStateException(failure);
+    return failures;
+  }
+
+  /** One change with retries; null when processed, else the failure to dead-letter. */
+  private Failure processOne(Delivery d) {
+    ChangeEvent e = d.event();
+    Failure[] out = new Failure[1];
+    withMdc(
+        e,
+        () -> {
+          out[0] = invoker.invoke(subprocessor, e);
+          if (out[0] == null) metrics.processed(topic, subprocessor.name(), e.updated());
+        });
+    return out[0];
+  }
+
+  /** Stops the pool's threads; call when no {@link #dispatch} runs any more. Idempotent. */
+  @Override
+  public void close() {
+    if (pool == null) return;
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        log.warn(
+            "threads of subprocessor '{}' on {} still busy after {} s",
+            subprocessor.name(),
+            topic,
+            CLOSE_WAIT.toSeconds());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private DeadLetterWriter.Letter letter(Delivery d, Failure f) {

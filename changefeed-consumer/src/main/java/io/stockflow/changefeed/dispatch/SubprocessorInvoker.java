@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls {@link Subprocessor#process} with the retry policy: exponential backoff between attempts,
- * each retry counted. Blocks the calling thread while backing off, which is the subprocessor's own
- * worker thread, so other subprocessors are not held up. Thread-safe.
+ * each retry counted. Blocks the calling thread while backing off, which is one of the
+ * subprocessor's own threads running the change's ordering group (see {@link Dispatcher}), so
+ * neither other subprocessors nor the subprocessor's other keys are held up. Thread-safe.
  */
 public final class SubprocessorInvoker {
   private static final Logger log = LoggerFactory.getLogger(SubprocessorInvoker.class);

@@ -26,6 +26,22 @@ class SubprocessorRegistryTest {
   private final Named sync = new Named("channel-sync");
 
   @Test
+  void subprocessorConcurrencyDefaultsTo8AndCanBeSetOverallAndPerSubprocessor() {
+    ChangefeedConfig.Builder b =
+        ChangefeedConfig.builder().bootstrapServers("k:9092").topic("t", List.of(restock, sync));
+    assertThat(b.build().concurrency("restock")).isEqualTo(8);
+    ChangefeedConfig c = b.subprocessorConcurrency(4).subprocessorConcurrency("restock", 1).build();
+    assertThat(c.concurrency("restock")).isEqualTo(1);
+    assertThat(c.concurrency("channel-sync")).isEqualTo(4);
+    assertThatThrownBy(() -> b.subprocessorConcurrency(0).build())
+        .hasMessageContaining("subprocessorConcurrency must be >= 1");
+    assertThatThrownBy(
+            () -> b.subprocessorConcurrency(2).subprocessorConcurrency("restok", 2).build())
+        .hasMessageContaining("subprocessorConcurrency names \"restok\"")
+        .hasMessageContaining("[channel-sync, restock]");
+  }
+
+  @Test
   void shouldResolveNamesInConfiguredOrder() {
     Map<String, List<String>> lines = new LinkedHashMap<>();
     lines.put("inventory_levels", List.of("channel-sync", "restock"));

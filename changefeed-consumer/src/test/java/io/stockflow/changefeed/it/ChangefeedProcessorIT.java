@@ -70,15 +70,24 @@ class ChangefeedProcessorIT {
   }
 
   private ChangefeedProcessor start(String topic, String group, RecordingSubprocessor... subs) {
-    ChangefeedConfig config =
+    return start(topic, group, b -> {}, subs);
+  }
+
+  private ChangefeedProcessor start(
+      String topic,
+      String group,
+      java.util.function.Consumer<ChangefeedConfig.Builder> customize,
+      RecordingSubprocessor... subs) {
+    ChangefeedConfig.Builder builder =
         ChangefeedConfig.builder()
             .bootstrapServers(stack.kafka.bootstrapServers())
             .groupId(group)
             .topic(topic, List.of(subs))
             .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40)))
             .pollTimeout(Duration.ofMillis(200))
-            .controlRefreshInterval(Duration.ofMillis(200))
-            .build();
+            .controlRefreshInterval(Duration.ofMillis(200));
+    customize.accept(builder);
+    ChangefeedConfig config = builder.build();
     ChangefeedProcessor p = new ChangefeedProcessor(config, stack.dataSource, registry);
     processors.add(p);
     p.start();
@@ -456,6 +465,182 @@ class ChangefeedProcessorIT {
               return p0 != null && p1 != null && p0.offset() + p1.offset() == expected.size();
             });
     eventually().until(() -> second.status().topic(topic).consumerLag() == 0);
+  }
+
+  @Test
+  void perKeyOrderHoldsWhileDifferentKeysAreProcessedConcurrently() throws Exception {
+    int partitions = 3;
+    int keys = 12;
+    int perKey = 40;
+    String topic = stack.newTopic("per-key", partitions);
+    // Written before the consumer starts, so batches hold many keys at once.
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= keys * perKey; i++) {
+      int k = i % keys;
+      String sku = "SKU-" + k;
+      long qty = (i - 1) / keys + 1;
+      String before = qty == 1 ? "null" : row(sku, "SEA1", qty - 1, "", "t");
+      stack.send(
+          topic,
+          k % partitions,
+          key(sku, "SEA1"),
+          change(row(sku, "SEA1", qty, "", "t"), before, at(i)));
+      expected.add(key(sku, "SEA1") + "@" + at(i));
+    }
+    RecordingSubprocessor parallel = new RecordingSubprocessor(unique("parallel")).slow(3);
+    RecordingSubprocessor sequential = new RecordingSubprocessor(unique("sequential")).slow(1);
+    ChangefeedProcessor p =
+        start(
+            topic,
+            unique("g"),
+            b -> b.subprocessorConcurrency(4).subprocessorConcurrency(sequential.name(), 1),
+            parallel,
+            sequential);
+    eventually()
+        .until(
+            () ->
+                parallel.seen.size() >= expected.size()
+                    && sequential.seen.size() >= expected.size());
+
+    for (RecordingSubprocessor s : List.of(parallel, sequential)) {
+      // Each change exactly once (no batch was rewound), each key's changes in `updated` order.
+      assertThat(s.seen.stream().map(e -> e.keyString() + "@" + e.updated()).toList())
+          .containsExactlyInAnyOrderElementsOf(expected);
+      for (int k = 0; k < keys; k++) {
+        List<ChangeEvent> ofKey = s.seenOf(key("SKU-" + k, "SEA1"));
+        assertThat(ofKey).hasSize(perKey);
+        assertThat(ofKey.stream().map(ChangeEvent::updated).toList())
+            .as("order of key SKU-%d for %s", k, s.name())
+            .isSortedAccordingTo(Hlc::compareTo)
+            .doesNotHaveDuplicates();
+        assertThat(ofKey.stream().map(e -> e.after().get("qty").asLong()).toList())
+            .isEqualTo(java.util.stream.LongStream.rangeClosed(1, perKey).boxed().toList());
+      }
+    }
+    // Concurrency was really used, and bounded by the setting, on the subprocessor's own threads.
+    assertThat(parallel.maxInFlight.get()).isGreaterThan(1).isLessThanOrEqualTo(4);
+    String prefix = "changefeed-" + topic + "-" + parallel.name() + "-";
+    assertThat(parallel.threads).allMatch(t -> t.startsWith(prefix));
+    // Concurrency 1 is the old way: one thread, each partition in offset order.
+    assertThat(sequential.maxInFlight.get()).isEqualTo(1);
+    assertThat(sequential.threads).containsExactly("changefeed-" + topic + "-" + sequential.name());
+    for (int part = 0; part < partitions; part++) {
+      int partition = part;
+      assertThat(
+              sequential.seen.stream()
+                  .filter(e -> e.partition() == partition)
+                  .map(ChangeEvent::offset)
+                  .toList())
+          .isSorted()
+          .doesNotHaveDuplicates();
+    }
+
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    for (int k = 0; k < keys; k++)
+      assertThat(fences.get(topic, parallel.name(), key("SKU-" + k, "SEA1")))
+          .isEqualTo(at(keys * (perKey - 1) + (k == 0 ? keys : k)));
+    assertThat(count(ChangefeedMetrics.PROCESSED, topic, parallel.name()))
+        .isEqualTo(expected.size());
+    String group = p.config().groupId();
+    eventually()
+        .until(
+            () ->
+                stack.committed(group).values().stream().mapToLong(o -> o.offset()).sum()
+                    == expected.size());
+
+    // Closing the processor ends the per-key threads.
+    p.close();
+    eventually()
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().startsWith(prefix)));
+  }
+
+  @Test
+  void aFailingKeyIsDeadLetteredWithoutHoldingUpOtherKeysAndItsLaterChangesStillFollowInOrder()
+      throws Exception {
+    String topic = stack.newTopic("failing-key", 2);
+    int keys = 6;
+    int perKey = 10;
+    for (int i = 1; i <= keys * perKey; i++) {
+      int k = i % keys;
+      long qty = (i - 1) / keys + 1;
+      stack.send(
+          topic,
+          k % 2,
+          key("K" + k, "SEA1"),
+          change(row("K" + k, "SEA1", qty, "", "t"), "null", at(i)));
+    }
+    // Partition 0 holds K2 (first at offset 0), K4 and K0 (first at offset 2): K0's changes all
+    // come after K2's first ones, in the partition and in the order of the groups.
+    String poisoned = key("K2", "SEA1");
+    String neighbour = key("K0", "SEA1");
+    java.util.concurrent.CountDownLatch neighbourDone = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean overtaken =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean waited =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    RecordingSubprocessor s = new RecordingSubprocessor(unique("per-key-failure")).slow(2);
+    s.failWhen(
+        e -> {
+          if (e.keyString().equals(neighbour) && e.after().get("qty").asLong() == perKey)
+            neighbourDone.countDown(); // about to handle the neighbour's last change
+          if (!e.keyString().equals(poisoned) || e.after().get("qty").asLong() != 3) return false;
+          // While the poisoned change is being retried, a change of another key that comes after
+          // it in the partition gets handled: the failing key holds up only itself.
+          if (waited.compareAndSet(false, true)) {
+            try {
+              overtaken.set(neighbourDone.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return true;
+        });
+    ChangefeedProcessor p = start(topic, unique("g"), b -> b.subprocessorConcurrency(4), s);
+
+    eventually().until(() -> s.seen.size() == keys * perKey - 1);
+    eventually()
+        .until(
+            () ->
+                p.deadLetters()
+                        .list(new DeadLetters.Query(topic, s.name(), DeadLetterStatus.PENDING, 10))
+                        .size()
+                    == 1);
+    assertThat(overtaken).as("another key was handled while the failing one retried").isTrue();
+    DeadLetter letter =
+        p.deadLetters()
+            .list(new DeadLetters.Query(topic, s.name(), DeadLetterStatus.PENDING, 10))
+            .get(0);
+    assertThat(letter.messageKey()).isEqualTo(poisoned);
+    assertThat(letter.attempts()).isEqualTo(3);
+    // As before concurrency: the key's later changes are processed after the dead-lettered one,
+    // in order; the dead letter records the one that is missing and can be re-driven.
+    assertThat(s.seenOf(poisoned).stream().map(e -> e.after().get("qty").asLong()).toList())
+        .containsExactly(1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    for (int k = 0; k < keys; k++) {
+      if (k == 2) continue;
+      assertThat(s.seenOf(key("K" + k, "SEA1")).stream().map(e -> e.after().get("qty").asLong()))
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    }
+    assertThat(count(ChangefeedMetrics.RETRIED, topic, s.name())).isEqualTo(2);
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    // K2's newest change is the 56th: the fence is past it (and past the dead-lettered one).
+    eventually()
+        .until(() -> at(keys * (perKey - 1) + 2).equals(fences.get(topic, s.name(), poisoned)));
+    eventually()
+        .until(
+            () ->
+                stack.committed(p.config().groupId()).values().stream()
+                        .mapToLong(o -> o.offset())
+                        .sum()
+                    == keys * perKey);
+
+    assertThat(p.deadLetters().redrive(letter.id()).succeeded()).isFalse(); // still poisoned
+    s.failWhen(e -> false);
+    assertThat(p.deadLetters().redrive(letter.id()).succeeded()).isTrue();
+    assertThat(s.seenOf(poisoned)).hasSize(perKey);
   }
 
   /** Sends 20 inserts over both partitions; returns the next sequence number. */

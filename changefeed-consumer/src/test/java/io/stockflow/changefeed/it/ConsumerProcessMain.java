@@ -44,7 +44,8 @@ public final class ConsumerProcessMain {
 
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(jdbcUrl);
-    cfg.setMaximumPoolSize(4);
+    cfg.setMaximumPoolSize(
+        10); // the subprocessor runs up to 8 keys at once, plus fences and control
     cfg.setPoolName("consumer-" + pid);
     HikariDataSource dataSource = new HikariDataSource(cfg);
 

@@ -3,21 +3,37 @@ package io.stockflow.changefeed.it;
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Subprocessor;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** A test subprocessor that records every change it handles; can be made to fail on demand. */
+/**
+ * A test subprocessor that records every change it handles; can be made to fail on demand, to take
+ * a random little while per call, and tracks how many calls are in flight at once.
+ */
 final class RecordingSubprocessor implements Subprocessor {
   private final String name;
   private Predicate<ChangeEvent> filter = e -> true;
   private Function<ChangeEvent, String> coalescingKey = e -> null;
   private boolean awaitResolved;
+  private Predicate<ChangeEvent> failWhen = e -> false;
+  private int maxDelayMillis;
   final List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
   final AtomicBoolean failing = new AtomicBoolean();
   final AtomicInteger calls = new AtomicInteger();
+
+  /** {@code process} calls running right now, and the most there ever were at once. */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  final AtomicInteger maxInFlight = new AtomicInteger();
+
+  /** Names of the threads {@code process} ran on. */
+  final Set<String> threads = ConcurrentHashMap.newKeySet();
 
   RecordingSubprocessor(String name) {
     this.name = name;
@@ -30,6 +46,18 @@ final class RecordingSubprocessor implements Subprocessor {
 
   RecordingSubprocessor coalesceBy(Function<ChangeEvent, String> key) {
     this.coalescingKey = key;
+    return this;
+  }
+
+  /** Sleeps a random 0..{@code maxMillis} ms in every call, like a network round trip. */
+  RecordingSubprocessor slow(int maxMillis) {
+    this.maxDelayMillis = maxMillis;
+    return this;
+  }
+
+  /** Fails every attempt at a change that matches (besides {@link #failing}). */
+  RecordingSubprocessor failWhen(Predicate<ChangeEvent> p) {
+    this.failWhen = p;
     return this;
   }
 
@@ -49,10 +77,18 @@ final class RecordingSubprocessor implements Subprocessor {
   }
 
   @Override
-  public void process(ChangeEvent event) {
-    calls.incrementAndGet();
-    if (failing.get()) throw new IllegalStateException("downstream of " + name + " is down");
-    seen.add(event);
+  public void process(ChangeEvent event) throws InterruptedException {
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      calls.incrementAndGet();
+      threads.add(Thread.currentThread().getName());
+      if (maxDelayMillis > 0) Thread.sleep(ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
+      if (failing.get() || failWhen.test(event))
+        throw new IllegalStateException("downstream of " + name + " is down");
+      seen.add(event);
+    } finally {
+      inFlight.decrementAndGet();
+    }
   }
 
   @Override
@@ -63,6 +99,11 @@ final class RecordingSubprocessor implements Subprocessor {
   @Override
   public String coalescingKey(ChangeEvent event) {
     return coalescingKey.apply(event);
+  }
+
+  /** The handled changes of one row key, in the order they were handled. */
+  List<ChangeEvent> seenOf(String key) {
+    return seen.stream().filter(e -> e.keyString().equals(key)).toList();
   }
 
   /** The {@code qty} of every handled change's after image, in order. */

@@ -4,11 +4,14 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.stockflow.workflows.TaskQueues;
 import io.stockflow.workflows.alerts.AlertClient;
+import io.stockflow.workflows.orders.OrderFulfilmentClient;
+import io.stockflow.workflows.orders.OrderFulfilmentSettings;
 import io.stockflow.workflows.reservations.ReservationExpiryClient;
 import io.stockflow.workflows.restock.RestockClient;
 import io.stockflow.workflows.sync.ChannelSyncClient;
 import io.temporal.client.WorkflowClient;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 
 /** The workflow clients the subprocessors signal through, on the configured task queue. */
 @Factory
@@ -41,5 +44,20 @@ public class WorkflowClientsFactory {
   @Singleton
   ReservationExpiryClient reservationExpiryClient() {
     return new ReservationExpiryClient(client, taskQueue);
+  }
+
+  /**
+   * Ship-by and give-up deadlines, both counted from the confirmation (defaults: {@link
+   * OrderFulfilmentSettings#DEFAULT}); new orders get the values configured when they start.
+   */
+  @Singleton
+  OrderFulfilmentClient orderFulfilmentClient(
+      @Value("${stockflow.orders.ship-by:24h}") Duration shipBy,
+      @Value("${stockflow.orders.give-up-after:168h}") Duration giveUpAfter) {
+    return new OrderFulfilmentClient(
+        client,
+        taskQueue,
+        new OrderFulfilmentSettings(
+            shipBy, giveUpAfter, OrderFulfilmentSettings.DEFAULT.lateAlert()));
   }
 }

@@ -1,6 +1,7 @@
 package io.stockflow.workflows;
 
 import io.stockflow.workflows.alerts.AlertWorkflowImpl;
+import io.stockflow.workflows.orders.OrderFulfilmentWorkflowImpl;
 import io.stockflow.workflows.reservations.ReservationExpiryWorkflowImpl;
 import io.stockflow.workflows.restock.RestockWorkflowImpl;
 import io.stockflow.workflows.stream.CountingStreamWorkflowImpl;
@@ -23,7 +24,9 @@ class WorkflowReplayTest {
     "alert-acknowledged, ALERT",
     "channel-sync, SYNC",
     "reservation-expired, EXPIRY",
-    "stream-continued-as-new, STREAM"
+    "stream-continued-as-new, STREAM",
+    "order-fulfilment-shipped, ORDER",
+    "order-fulfilment-late, ORDER"
   })
   void recorded_history_replays_against_current_code(String history, Kind kind) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
@@ -35,7 +38,8 @@ class WorkflowReplayTest {
     ALERT(AlertWorkflowImpl.class),
     SYNC(ChannelSyncWorkflowImpl.class),
     EXPIRY(ReservationExpiryWorkflowImpl.class),
-    STREAM(CountingStreamWorkflowImpl.class);
+    STREAM(CountingStreamWorkflowImpl.class),
+    ORDER(OrderFulfilmentWorkflowImpl.class, AlertWorkflowImpl.class);
 
     final Class<?> impl;
     final Class<?>[] others;

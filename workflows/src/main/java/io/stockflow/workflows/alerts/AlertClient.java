@@ -51,7 +51,44 @@ public final class AlertClient {
   }
 
   /**
-   * Starts the alert episode unless one of that kind and row is open.
+   * The workflow ID of one episode: {@link #workflowId(AlertKind, String, String)} for kinds with
+   * one open alert per row, plus {@code /<episode>} for {@link AlertKind#perEpisode} kinds, e.g.
+   * {@code alert/order_late/-/SEA1/<order id>}.
+   *
+   * @throws IllegalArgumentException when a per-episode kind comes without an episode
+   */
+  public static String workflowId(AlertKind kind, String sku, String locationId, String episode) {
+    String row = workflowId(kind, sku, locationId);
+    if (!kind.perEpisode()) return row;
+    if (episode == null || episode.isBlank())
+      throw new IllegalArgumentException(kind.code() + " alerts need an episode");
+    return row + "/" + episode;
+  }
+
+  /** The workflow ID of the episode {@code input} describes. */
+  public static String workflowId(AlertInput input) {
+    return workflowId(input.kind(), input.sku(), input.locationId(), input.episode());
+  }
+
+  /**
+   * The workflow ID of the alert whose {@code alerts.episode_key} is {@code episodeKey} ({@code
+   * <kind>/<sku>/<location>/<n or event>}): {@code alert/<kind>/<sku>/<location>}, or the whole key
+   * under {@code alert/} for per-episode kinds.
+   *
+   * @throws IllegalArgumentException for a key of an unknown kind or without an episode part
+   */
+  public static String workflowIdOfEpisodeKey(String episodeKey) {
+    int slash = episodeKey.indexOf('/');
+    int last = episodeKey.lastIndexOf('/');
+    if (slash <= 0 || last == slash)
+      throw new IllegalArgumentException("not an alert episode key: " + episodeKey);
+    AlertKind kind = AlertKind.fromCode(episodeKey.substring(0, slash));
+    return KIND + "/" + (kind.perEpisode() ? episodeKey : episodeKey.substring(0, last));
+  }
+
+  /**
+   * Starts the alert episode unless one of that kind and row (for per-episode kinds: that episode)
+   * is open.
    *
    * @return false when it was already open (nothing started)
    */
@@ -60,7 +97,7 @@ public final class AlertClient {
         client.newWorkflowStub(
             AlertWorkflow.class,
             WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId(input.kind(), input.sku(), input.locationId()))
+                .setWorkflowId(workflowId(input))
                 .setTaskQueue(taskQueue)
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
@@ -84,6 +121,24 @@ public final class AlertClient {
     try {
       client
           .newWorkflowStub(AlertWorkflow.class, workflowId(kind, sku, locationId))
+          .acknowledge(by);
+      return true;
+    } catch (WorkflowNotFoundException notOpen) {
+      return false;
+    }
+  }
+
+  /**
+   * Acknowledges the open alert whose {@code alerts.episode_key} is {@code episodeKey}; works for
+   * every kind, per-episode ones included (e.g. {@code order_late}), so callers that hold the alert
+   * row should prefer it.
+   *
+   * @return false when that alert's workflow is not running
+   */
+  public boolean acknowledgeEpisode(String episodeKey, String by) {
+    try {
+      client
+          .newWorkflowStub(AlertWorkflow.class, workflowIdOfEpisodeKey(episodeKey))
           .acknowledge(by);
       return true;
     } catch (WorkflowNotFoundException notOpen) {

@@ -8,7 +8,11 @@ public enum AlertKind {
   OUT_OF_STOCK,
   COUNT_VARIANCE,
   INVARIANT_BREACH,
-  RESTOCK_LATE;
+  RESTOCK_LATE,
+  /**
+   * An order not shipped by its ship-by deadline; one episode per order (see {@link #perEpisode}).
+   */
+  ORDER_LATE;
 
   /**
    * A condition of the stock row (low, out of stock) rather than an event: its episode lasts until
@@ -17,6 +21,27 @@ public enum AlertKind {
    */
   public boolean isCondition() {
     return this == LOW_STOCK || this == OUT_OF_STOCK;
+  }
+
+  /**
+   * An event whose episodes can overlap on one (sku, location): several orders of one location can
+   * be late at once. Each episode then gets its own workflow, {@code
+   * alert/<kind>/<sku>/<location>/<episode>}, instead of one per row.
+   */
+  public boolean perEpisode() {
+    return this == ORDER_LATE;
+  }
+
+  /**
+   * The kind whose {@link #code} is {@code code}.
+   *
+   * @throws IllegalArgumentException for an unknown code
+   */
+  public static AlertKind fromCode(String code) {
+    for (AlertKind k : values()) {
+      if (k.code().equals(code)) return k;
+    }
+    throw new IllegalArgumentException("unknown alert kind: " + code);
   }
 
   /** The value stored in {@code alerts.kind} and used in workflow IDs, e.g. {@code low_stock}. */

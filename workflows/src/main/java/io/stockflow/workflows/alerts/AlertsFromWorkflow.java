@@ -21,15 +21,15 @@ public final class AlertsFromWorkflow {
    * Starts the alert episode as an abandoned child (it outlives its parent, which must not wait for
    * an acknowledgement).
    *
-   * @return false when the alert workflow of that kind and row is already running
+   * @return false when the alert workflow of that kind and row (for {@link AlertKind#perEpisode}
+   *     kinds: that episode) is already running
    */
   public static boolean start(AlertInput input) {
     AlertWorkflow alert =
         Workflow.newChildWorkflowStub(
             AlertWorkflow.class,
             ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(
-                    AlertClient.workflowId(input.kind(), input.sku(), input.locationId()))
+                .setWorkflowId(AlertClient.workflowId(input))
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
@@ -48,9 +48,17 @@ public final class AlertsFromWorkflow {
 
   /** Signals {@link AlertWorkflow#resolve} to the open alert, if there is one. */
   public static void resolve(AlertKind kind, String sku, String locationId) {
+    resolve(kind, sku, locationId, null);
+  }
+
+  /**
+   * Signals {@link AlertWorkflow#resolve} to the open alert of that episode, if there is one; the
+   * episode matters only for {@link AlertKind#perEpisode} kinds.
+   */
+  public static void resolve(AlertKind kind, String sku, String locationId, String episode) {
     try {
       Workflow.newExternalWorkflowStub(
-              AlertWorkflow.class, AlertClient.workflowId(kind, sku, locationId))
+              AlertWorkflow.class, AlertClient.workflowId(kind, sku, locationId, episode))
           .resolve();
     } catch (RuntimeException alreadyClosed) {
       // An alert closed by acknowledgement needs no resolving.

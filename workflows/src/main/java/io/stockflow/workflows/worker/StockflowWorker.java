@@ -4,6 +4,8 @@ import io.stockflow.db.Transactions;
 import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.alerts.AlertActivitiesImpl;
 import io.stockflow.workflows.alerts.AlertWorkflowImpl;
+import io.stockflow.workflows.orders.OrderFulfilmentActivitiesImpl;
+import io.stockflow.workflows.orders.OrderFulfilmentWorkflowImpl;
 import io.stockflow.workflows.reservations.ReservationExpiryActivitiesImpl;
 import io.stockflow.workflows.reservations.ReservationExpiryWorkflowImpl;
 import io.stockflow.workflows.restock.RestockActivitiesImpl;
@@ -47,12 +49,14 @@ public final class StockflowWorker implements AutoCloseable {
         RestockWorkflowImpl.class,
         AlertWorkflowImpl.class,
         ChannelSyncWorkflowImpl.class,
-        ReservationExpiryWorkflowImpl.class);
+        ReservationExpiryWorkflowImpl.class,
+        OrderFulfilmentWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new RestockActivitiesImpl(transactions),
         new AlertActivitiesImpl(transactions, webhooks, settings.alertWebhookUrl()),
         new ChannelSyncActivitiesImpl(transactions, webhooks),
-        new ReservationExpiryActivitiesImpl(transactions));
+        new ReservationExpiryActivitiesImpl(transactions),
+        new OrderFulfilmentActivitiesImpl(transactions));
   }
 
   /** Starts polling. */

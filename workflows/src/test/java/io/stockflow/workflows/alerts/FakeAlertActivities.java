@@ -13,12 +13,16 @@ public final class FakeAlertActivities implements AlertActivities {
   /** "episodeKey#number escalated?" per delivered notification. */
   public final List<String> notifications = new ArrayList<>();
 
+  /** "kind/episode" (episode "-" when none) per {@code open} call. */
+  public final List<String> opens = new ArrayList<>();
+
   public boolean conditionHolds = true;
   private final Map<String, Long> counts = new HashMap<>();
   private final Map<String, String> ackBy = new HashMap<>();
 
   @Override
   public synchronized AlertRecord open(AlertInput input) {
+    opens.add(input.kind().code() + "/" + (input.episode() == null ? "-" : input.episode()));
     String row =
         AlertClient.workflowId(input.kind(), input.sku(), input.locationId())
             .substring(AlertClient.KIND.length() + 1);

@@ -1,0 +1,47 @@
+package io.stockflow.workflows.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OrderStatusUpdateTest {
+
+  static OrderStatusUpdate at(String version) {
+    return new OrderStatusUpdate("o-1", "SEA1", "picked", version, null);
+  }
+
+  @Test
+  void versions_order_by_wall_time_then_logical_counter() {
+    assertThat(
+            at("1701102311425045162.0000000001").isNewerThan(at("1701102311425045162.0000000000")))
+        .isTrue();
+    assertThat(
+            at("1701102311425045163.0000000000").isNewerThan(at("1701102311425045162.0000000009")))
+        .isTrue();
+    assertThat(
+            at("1701102311425045162.0000000000").isNewerThan(at("1701102311425045162.0000000000")))
+        .as("equal is not newer")
+        .isFalse();
+    assertThat(at("9.0").isNewerThan(at("10.0"))).as("numeric, not lexicographic").isFalse();
+    assertThat(at("42").isNewerThan(at("41"))).as("a bare counter").isTrue();
+    assertThat(at("1").isNewerThan(null)).isTrue();
+  }
+
+  @Test
+  void a_malformed_version_is_refused_by_the_caller_not_inside_the_workflow() {
+    assertThatThrownBy(() -> at("yesterday")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> at("-1.0")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> at("1.x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void statuses() {
+    assertThat(OrderStatuses.isInFulfilment("confirmed")).isTrue();
+    assertThat(OrderStatuses.isInFulfilment("packed")).isTrue();
+    assertThat(OrderStatuses.isInFulfilment("pending")).isFalse();
+    assertThat(OrderStatuses.isInFulfilment("shipped")).isFalse();
+    assertThat(OrderStatuses.isTerminal("delivered")).isTrue();
+    assertThat(OrderStatuses.isShipped("cancelled")).isFalse();
+  }
+}

@@ -249,7 +249,7 @@ class ReservationsIT extends ApiIT {
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("lines").get(0).path("lineNo").asInt()).isEqualTo(7);
-    assertThat(r.body().path("expiresAt").asText()).isNotBlank();
+    assertThat(r.body().path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
   }
 
   @Test

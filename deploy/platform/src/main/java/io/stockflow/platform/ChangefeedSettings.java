@@ -23,6 +23,20 @@ public class ChangefeedSettings {
   private Duration retryInitialBackoff = Duration.ofMillis(100);
   private Duration retryMaxBackoff = Duration.ofSeconds(1);
 
+  /**
+   * How many keys of a batch each subprocessor handles at once (one key's changes always in order);
+   * 1 handles the batch one change after another.
+   */
+  private int subprocessorConcurrency = 8;
+
+  public int getSubprocessorConcurrency() {
+    return subprocessorConcurrency;
+  }
+
+  public void setSubprocessorConcurrency(int subprocessorConcurrency) {
+    this.subprocessorConcurrency = subprocessorConcurrency;
+  }
+
   public Map<String, List<String>> getTables() {
     return tables;
   }

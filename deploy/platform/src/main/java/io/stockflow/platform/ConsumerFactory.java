@@ -41,6 +41,7 @@ public class ConsumerFactory {
                     settings.getRetryAttempts(),
                     settings.getRetryInitialBackoff(),
                     settings.getRetryMaxBackoff()))
+            .subprocessorConcurrency(settings.getSubprocessorConcurrency())
             .build();
     return new ChangefeedProcessor(config, dataSource, registry);
   }

@@ -116,7 +116,7 @@ public final class DeadLettersCli {
               + "@"
               + d.path("sourceOffset").asLong(),
           d.path("attempts").asInt(),
-          d.path("lastFailureAt").asText().replaceFirst("\\.\\d+Z$", "Z"),
+          instant(d.path("lastFailureAt")),
           d.path("errorClass").asText() + ": " + d.path("errorMessage").asText());
     }
     return 0;
@@ -153,6 +153,13 @@ public final class DeadLettersCli {
     }
     if (failed > 0) err.printf("%d of %d re-drives did not succeed%n", failed, ids.size());
     return failed == 0 ? 0 : 1;
+  }
+
+  /** Instants arrive as ISO text or as epoch seconds with a fraction, depending on the mapper. */
+  static String instant(JsonNode n) {
+    if (n.isNumber())
+      return java.time.Instant.ofEpochSecond((long) Math.floor(n.asDouble())).toString();
+    return n.asText().replaceFirst("\\.\\d+Z$", "Z");
   }
 
   /** Turns {@code --status pending --limit 5} into {@code ?status=pending&limit=5}. */

@@ -39,4 +39,37 @@ public record StockSnapshot(
   public boolean needsRestock() {
     return sellable && !receivingBlocked && reorderPoint > 0 && available() <= reorderPoint;
   }
+
+  /** Where a row stands for the stock alerts; only a change of band can raise or clear one. */
+  public enum Band {
+    IN_STOCK,
+    LOW_STOCK,
+    OUT_OF_STOCK
+  }
+
+  /**
+   * Out of stock: a sellable location with nothing available. Low: a sellable location with
+   * available stock at or below its reorder point (its safety stock when no reorder point is set).
+   * A location that does not sell raises neither.
+   */
+  public Band band() {
+    if (!sellable) return Band.IN_STOCK;
+    long available = available();
+    if (available <= 0) return Band.OUT_OF_STOCK;
+    long threshold = reorderPoint > 0 ? reorderPoint : safetyStock;
+    return available <= threshold ? Band.LOW_STOCK : Band.IN_STOCK;
+  }
+
+  /**
+   * A negative quantity or allocated + reserved above on_hand: the database's constraints should
+   * have refused it, so seeing one on the stream is an alert of its own.
+   */
+  public boolean breachesInvariants() {
+    return onHand < 0
+        || allocated < 0
+        || reserved < 0
+        || damaged < 0
+        || inTransitIn < 0
+        || allocated + reserved > onHand;
+  }
 }

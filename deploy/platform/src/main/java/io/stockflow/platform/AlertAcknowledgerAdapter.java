@@ -6,10 +6,8 @@ import io.stockflow.api.ops.AlertAcknowledger;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.AlertsRecord;
 import io.stockflow.workflows.alerts.AlertClient;
-import io.stockflow.workflows.alerts.AlertKind;
 import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -39,12 +37,8 @@ public class AlertAcknowledgerAdapter implements AlertAcknowledger {
       default:
         break;
     }
-    AlertKind kind =
-        Arrays.stream(AlertKind.values())
-            .filter(k -> k.code().equals(row.getKind()))
-            .findFirst()
-            .orElseThrow();
-    if (!alerts.acknowledge(kind, row.getSku(), row.getLocationId(), acknowledgedBy)) {
+    // By episode key: per-episode kinds (order_late) have one workflow per episode, not per row.
+    if (!alerts.acknowledgeEpisode(row.getEpisodeKey(), acknowledgedBy)) {
       tx.dsl()
           .update(ALERTS)
           .set(ALERTS.STATUS, "acknowledged")

@@ -37,7 +37,6 @@ public class CountVarianceAlertSubprocessor implements Subprocessor {
   public void process(ChangeEvent e) {
     StockSnapshot before = InventoryRows.before(e);
     StockSnapshot after = InventoryRows.after(e);
-    if (alerts.significantVariance(before.onHand(), after.onHand()))
-      alerts.onStockChanged(before, after);
+    alerts.onCycleCount(before, after);
   }
 }

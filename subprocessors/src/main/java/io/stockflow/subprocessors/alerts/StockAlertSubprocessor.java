@@ -27,9 +27,17 @@ public class StockAlertSubprocessor implements Subprocessor {
     return NAME;
   }
 
+  /**
+   * Only a move between bands (in stock, low, out) or an invariant breach can raise or clear an
+   * alert; a change within a band would only repeat the state the alert workflows already hold, at
+   * the cost of Temporal calls. Inserts and replays are judged on their state alone.
+   */
   @Override
   public boolean shouldProcess(ChangeEvent e) {
-    return e.after() != null && StockRules.affectsStockBands(e);
+    if (e.after() == null || !StockRules.affectsStockBands(e)) return false;
+    StockSnapshot after = InventoryRows.after(e);
+    if (e.replay() || e.before() == null || after.breachesInvariants()) return true;
+    return InventoryRows.before(e).band() != after.band();
   }
 
   /**
@@ -38,7 +46,9 @@ public class StockAlertSubprocessor implements Subprocessor {
    */
   @Override
   public void process(ChangeEvent e) {
-    alerts.onStockChanged(null, InventoryRows.after(e));
+    // No previous band: changes coalesced away may have moved the row through bands this one
+    // does not show, so every alert but the current band's is cleared.
+    alerts.onStockBand(null, InventoryRows.after(e));
   }
 
   @Override

@@ -28,15 +28,17 @@ public class RestockSubprocessor implements Subprocessor {
   }
 
   /**
-   * Low stock (start or feed the episode), or a change of on_hand / in_transit_in (a possible
-   * receipt an open episode waits for). Deletes are ignored: there is nothing left to restock.
+   * Low stock (start or feed the episode), or a stock change while goods are in transit (a possible
+   * receipt the open episode waits for: an episode's order is what puts units in transit, so with
+   * none in transit before or after there is no episode to wake). Deletes are ignored: there is
+   * nothing left to restock. Replays pass (every column counts as changed).
    */
   @Override
   public boolean shouldProcess(ChangeEvent e) {
     if (e.after() == null) return false;
-    return InventoryRows.after(e).needsRestock()
-        || StockRules.availabilityMayHaveChanged(e)
-        || e.changed("in_transit_in");
+    StockSnapshot after = InventoryRows.after(e);
+    if (after.needsRestock() || e.changed("in_transit_in")) return true;
+    return StockRules.availabilityMayHaveChanged(e) && after.inTransitIn() > 0;
   }
 
   @Override

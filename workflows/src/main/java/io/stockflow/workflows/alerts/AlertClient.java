@@ -156,47 +156,52 @@ public final class AlertClient {
   }
 
   /**
-   * Applies the stock alert rules to one change of a row and raises or resolves accordingly: out of
-   * stock, low stock, cycle-count variance (a write that moves last_counted_at and changes on_hand
-   * by more than the configured units or fraction), invariant breach (a negative quantity or
-   * allocated + reserved above on_hand, which the database should have refused).
+   * Applies every stock alert rule to one change of a row: {@link #onStockBand} and {@link
+   * #onCycleCount}.
    *
-   * @param before the previous image; null for an insert
+   * @param before the previous image; null for an insert or a replay
    * @return the kinds raised (already-open ones included)
    */
   public List<AlertKind> onStockChanged(StockSnapshot before, StockSnapshot after) {
+    List<AlertKind> raised = new ArrayList<>(onStockBand(before, after));
+    if (before != null) raised.addAll(onCycleCount(before, after));
+    return raised;
+  }
+
+  /**
+   * The condition alerts of a row: raises the alert of its {@link StockSnapshot#band() band} (out
+   * of stock, low stock) and clears the band it left — both others when the previous band is not
+   * known (an insert or a replay, which re-asserts the row's state) — and raises an invariant
+   * breach (a negative quantity or allocated + reserved above on_hand, which the database should
+   * have refused).
+   *
+   * @param before the previous image; null for an insert or a replay
+   * @return the kinds raised (already-open ones included)
+   */
+  public List<AlertKind> onStockBand(StockSnapshot before, StockSnapshot after) {
     List<AlertKind> raised = new ArrayList<>();
     String sku = after.sku();
     String loc = after.locationId();
-    long available = after.available();
-    long threshold = after.reorderPoint() > 0 ? after.reorderPoint() : after.safetyStock();
-    if (after.sellable() && available <= 0) {
-      raise(condition(AlertKind.OUT_OF_STOCK, after, "Out of stock at " + loc), raised);
-    } else {
-      resolve(AlertKind.OUT_OF_STOCK, sku, loc);
+    StockSnapshot.Band band = after.band();
+    switch (band) {
+      case OUT_OF_STOCK ->
+          raise(condition(AlertKind.OUT_OF_STOCK, after, "Out of stock at " + loc), raised);
+      case LOW_STOCK ->
+          raise(
+              condition(
+                  AlertKind.LOW_STOCK, after, "Only " + after.available() + " left at " + loc),
+              raised);
+      case IN_STOCK -> {}
     }
-    if (after.sellable() && available > 0 && available <= threshold) {
-      raise(condition(AlertKind.LOW_STOCK, after, "Only " + available + " left at " + loc), raised);
-    } else {
-      resolve(AlertKind.LOW_STOCK, sku, loc);
+    for (StockSnapshot.Band other :
+        List.of(StockSnapshot.Band.LOW_STOCK, StockSnapshot.Band.OUT_OF_STOCK)) {
+      if (other != band && (before == null || before.band() == other))
+        resolve(
+            other == StockSnapshot.Band.LOW_STOCK ? AlertKind.LOW_STOCK : AlertKind.OUT_OF_STOCK,
+            sku,
+            loc);
     }
-    if (before != null
-        && after.lastCountedAt() != null
-        && !after.lastCountedAt().equals(before.lastCountedAt())
-        && significantVariance(before.onHand(), after.onHand())) {
-      raise(
-          new AlertInput(
-              AlertKind.COUNT_VARIANCE,
-              sku,
-              loc,
-              "warning",
-              "Cycle count found " + after.onHand() + " where the book said " + before.onHand(),
-              Map.of("bookOnHand", before.onHand(), "countedOnHand", after.onHand()),
-              after.lastCountedAt().toString(),
-              settings.policy()),
-          raised);
-    }
-    if (breachesInvariants(after)) {
+    if (after.breachesInvariants()) {
       raise(
           new AlertInput(
               AlertKind.INVARIANT_BREACH,
@@ -215,20 +220,37 @@ public final class AlertClient {
     return raised;
   }
 
+  /**
+   * The cycle-count variance alert: a write that moves last_counted_at and changes on_hand by more
+   * than the configured units or fraction ({@link #significantVariance}); one alert per count.
+   *
+   * @return the kinds raised (already-open ones included): COUNT_VARIANCE or nothing
+   */
+  public List<AlertKind> onCycleCount(StockSnapshot before, StockSnapshot after) {
+    List<AlertKind> raised = new ArrayList<>();
+    if (after.lastCountedAt() != null
+        && !after.lastCountedAt().equals(before.lastCountedAt())
+        && significantVariance(before.onHand(), after.onHand())) {
+      raise(
+          new AlertInput(
+              AlertKind.COUNT_VARIANCE,
+              after.sku(),
+              after.locationId(),
+              "warning",
+              "Cycle count found " + after.onHand() + " where the book said " + before.onHand(),
+              Map.of("bookOnHand", before.onHand(), "countedOnHand", after.onHand()),
+              after.lastCountedAt().toString(),
+              settings.policy()),
+          raised);
+    }
+    return raised;
+  }
+
   /** More than {@code varianceUnits}, or (from a non-zero book) more than the fraction. */
   public boolean significantVariance(long bookOnHand, long countedOnHand) {
     long diff = Math.abs(countedOnHand - bookOnHand);
     if (diff > settings.varianceUnits()) return true;
     return bookOnHand > 0 && (double) diff / bookOnHand > settings.varianceFraction();
-  }
-
-  static boolean breachesInvariants(StockSnapshot s) {
-    return s.onHand() < 0
-        || s.allocated() < 0
-        || s.reserved() < 0
-        || s.damaged() < 0
-        || s.inTransitIn() < 0
-        || s.allocated() + s.reserved() > s.onHand();
   }
 
   private AlertInput condition(AlertKind kind, StockSnapshot s, String message) {

@@ -9,6 +9,7 @@ import io.stockflow.dev.DevSettings;
 import io.stockflow.dev.DevStack;
 import io.stockflow.platform.cli.DeadLettersCli;
 import io.stockflow.workflows.alerts.AlertClient;
+import io.stockflow.workflows.orders.OrderFulfilmentClient;
 import io.stockflow.workflows.reservations.ReservationExpiryClient;
 import io.stockflow.workflows.sync.ChannelSyncClient;
 import io.temporal.client.WorkflowClient;
@@ -176,6 +177,36 @@ class ReactionsEndToEndIT {
     awaitWorkflow(
         "Kind = '" + ReservationExpiryClient.KIND + "'",
         ReservationExpiryClient.workflowId(reservationId));
+  }
+
+  @Test
+  void confirmed_order_is_watched_by_its_fulfilment_workflow_until_shipped() throws Exception {
+    String cart = "cart-e2e-order";
+    String line =
+        "{\"cartId\":\""
+            + cart
+            + "\",\"lines\":[{\"lineNo\":1,\"sku\":\"JERKY-TERIYAKI-8OZ\",\"quantity\":2}]}";
+    assertThat(post("/reservations", line).statusCode()).isIn(200, 201);
+    assertThat(post("/reservations/" + cart + "/confirm", "").statusCode()).isEqualTo(200);
+    HttpResponse<String> created = post("/orders", "{\"cartId\":\"" + cart + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+    String orderId = JSON.readTree(created.body()).path("id").asText();
+    transition(orderId, "confirmed");
+
+    String workflowId = OrderFulfilmentClient.workflowId(orderId);
+    awaitWorkflow(
+        "Kind = '" + OrderFulfilmentClient.KIND + "' AND ExecutionStatus = 'Running'", workflowId);
+
+    for (String status : List.of("picked", "packed", "shipped")) transition(orderId, status);
+    awaitWorkflow(
+        "Kind = '" + OrderFulfilmentClient.KIND + "' AND ExecutionStatus = 'Completed'",
+        workflowId);
+  }
+
+  private static void transition(String orderId, String status) throws Exception {
+    HttpResponse<String> r =
+        post("/orders/" + orderId + "/transitions", "{\"status\":\"" + status + "\"}");
+    assertThat(r.statusCode()).as(status + ": " + r.body()).isEqualTo(200);
   }
 
   @Test

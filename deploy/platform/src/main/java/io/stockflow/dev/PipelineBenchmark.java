@@ -105,6 +105,7 @@ public final class PipelineBenchmark {
     long seeded = o.skus * 3L;
     System.out.printf("[bench] seeded %d rows; waiting for their inserts to drain%n", seeded);
     awaitAudited(seeded, 0, 300);
+    quiesce();
 
     Map<String, Double> callsBefore = temporalCalls();
     Map<String, Double> processedBefore = processedBySubprocessor();
@@ -313,6 +314,25 @@ public final class PipelineBenchmark {
       TimeUnit.MILLISECONDS.sleep(200);
     }
     return n;
+  }
+
+  /**
+   * Waits until the seeding's reactions are over (no lag, no subprocessor still working on them),
+   * so the measured window holds only the benchmark's own writes.
+   */
+  private void quiesce() throws InterruptedException {
+    double last = -1;
+    int stable = 0;
+    while (stable < 3) {
+      TimeUnit.SECONDS.sleep(1);
+      double now =
+          processedBySubprocessor().values().stream().mapToDouble(Double::doubleValue).sum();
+      stable = now == last && sampleLag() == 0 ? stable + 1 : 0;
+      last = now;
+    }
+    maxLag.set(0);
+    lagSum.set(0);
+    lagSamples.set(0);
   }
 
   private long audited(long sinceMillis) throws SQLException {

@@ -56,7 +56,22 @@ class ReactionsEndToEndIT {
   @BeforeAll
   static void startStack() {
     // Reservations expire after 3 s so the expiry workflow's timer fires during the test.
-    stack = DevStack.start(DevSettings.isolated(dir, Map.of("stockflow.reservations.ttl", "3s")));
+    stack =
+        DevStack.start(
+            DevSettings.isolated(
+                dir,
+                Map.of(
+                    "stockflow.reservations.ttl",
+                    "3s",
+                    // Adding a reaction: the class DamageReportSubprocessor and this one line.
+                    "stockflow.changefeed.tables.inventory_levels",
+                    List.of(
+                        "audit-log",
+                        "restock",
+                        "stock-alert",
+                        "count-variance-alert",
+                        "channel-sync",
+                        "damage-report"))));
   }
 
   @AfterAll
@@ -210,6 +225,17 @@ class ReactionsEndToEndIT {
   }
 
   @Test
+  void a_reaction_added_with_one_class_and_one_config_line_sees_sql_writes() throws Exception {
+    sql(
+        "UPDATE inventory_levels SET damaged = 3 WHERE sku = 'JERKY-ORIGINAL-3OZ' AND location_id = 'SEA1'");
+    await("damage-report subprocessor called")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> List.copyOf(DamageReportSubprocessor.REPORTED),
+            l -> l.contains("[\"JERKY-ORIGINAL-3OZ\",\"SEA1\"] damaged=3"));
+  }
+
+  @Test
   void poison_message_is_dead_lettered_listed_by_the_cli_and_a_redrive_reports_failure()
       throws Exception {
     Properties p = new Properties();
@@ -297,6 +323,22 @@ class ReactionsEndToEndIT {
     return count(
         "SELECT count(*) FROM inventory_changes WHERE row_key LIKE '%JERKY-TERIYAKI-3OZ%PDX-STORE%'"
             + " AND after_row->>'on_hand' = '41'");
+  }
+
+  @Test
+  void openapi_document_and_swagger_ui_are_served_without_a_key() throws Exception {
+    HttpResponse<String> ui =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/swagger-ui/index.html")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ui.statusCode()).isEqualTo(200);
+    HttpResponse<String> spec =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/swagger/stockflow-api-0.1.yml"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(spec.statusCode()).isEqualTo(200);
+    assertThat(spec.body()).contains("/reservations").contains("/ops/dead-letters");
   }
 
   // --- helpers -----------------------------------------------------------------------------

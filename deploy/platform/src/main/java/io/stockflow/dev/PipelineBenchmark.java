@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.embedded.StartupException;
 import io.stockflow.platform.TemporalFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,9 @@ public final class PipelineBenchmark {
         o.rate, o.seconds, o.skus, o.writers, dir);
     try (DevStack stack = DevStack.start(DevSettings.isolated(dir, Map.of()))) {
       new PipelineBenchmark(stack, o).run();
+    } catch (StartupException e) {
+      System.err.println("[bench] " + e.getMessage());
+      System.exit(1);
     } finally {
       DevStack.deleteRecursively(dir);
     }

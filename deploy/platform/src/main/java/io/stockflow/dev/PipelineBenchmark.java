@@ -81,15 +81,17 @@ public final class PipelineBenchmark {
     System.out.printf(
         "[bench] pipeline: %d writes/s for %d s over %d SKUs x 3 locations, %d writers; data in %s%n",
         o.rate, o.seconds, o.skus, o.writers, dir);
+    int exit = 0;
     try (DevStack stack = DevStack.start(DevSettings.isolated(dir, Map.of()))) {
       new PipelineBenchmark(stack, o).run();
     } catch (StartupException e) {
       System.err.println("[bench] " + e.getMessage());
-      System.exit(1);
+      exit = 1;
     } finally {
       DevStack.deleteRecursively(dir);
     }
-    System.exit(0);
+    // Exit explicitly: client libraries leave non-daemon threads behind.
+    System.exit(exit);
   }
 
   private final DevStack stack;

@@ -68,9 +68,8 @@ public final class Dispatcher implements AutoCloseable {
   private final SubprocessorInvoker invoker;
   private final DeadLetterWriter deadLetters;
   private final ChangefeedMetrics metrics;
-  private final int concurrency;
 
-  /** Runs the groups of a batch; null when {@link #concurrency} is 1. */
+  /** Runs the groups of a batch; null when the concurrency is 1. */
   private final ThreadPoolExecutor pool;
 
   /**
@@ -92,7 +91,6 @@ public final class Dispatcher implements AutoCloseable {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
-    this.concurrency = concurrency;
     this.pool = concurrency == 1 ? null : newPool(topic, subprocessor.name(), concurrency);
   }
 
@@ -109,10 +107,6 @@ public final class Dispatcher implements AutoCloseable {
             r -> new Thread(r, prefix + n.incrementAndGet()));
     p.allowCoreThreadTimeOut(true);
     return p;
-  }
-
-  public int concurrency() {
-    return concurrency;
   }
 
   public Subprocessor subprocessor() {

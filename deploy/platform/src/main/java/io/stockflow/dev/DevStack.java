@@ -172,21 +172,15 @@ public final class DevStack implements AutoCloseable {
     return temporal;
   }
 
+  /** Starts a server on its own daemon thread (a hung start must not keep the JVM alive). */
   private static <T> CompletableFuture<T> async(Supplier<T> start) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                f.complete(start.get());
-              } catch (Throwable e) {
-                f.completeExceptionally(e);
-              }
-            },
-            "stockflow-start");
-    t.setDaemon(true);
-    t.start();
-    return f;
+    return CompletableFuture.supplyAsync(
+        start,
+        task -> {
+          Thread t = new Thread(task, "stockflow-start");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   /** Waits for one server; keeps it for shutdown if it started, returns the first failure. */

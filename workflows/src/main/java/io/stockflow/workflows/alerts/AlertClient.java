@@ -118,14 +118,7 @@ public final class AlertClient {
    * @return false when no alert workflow of that kind and row is running
    */
   public boolean acknowledge(AlertKind kind, String sku, String locationId, String by) {
-    try {
-      client
-          .newWorkflowStub(AlertWorkflow.class, workflowId(kind, sku, locationId))
-          .acknowledge(by);
-      return true;
-    } catch (WorkflowNotFoundException notOpen) {
-      return false;
-    }
+    return acknowledgeWorkflow(workflowId(kind, sku, locationId), by);
   }
 
   /**
@@ -136,10 +129,12 @@ public final class AlertClient {
    * @return false when that alert's workflow is not running
    */
   public boolean acknowledgeEpisode(String episodeKey, String by) {
+    return acknowledgeWorkflow(workflowIdOfEpisodeKey(episodeKey), by);
+  }
+
+  private boolean acknowledgeWorkflow(String workflowId, String by) {
     try {
-      client
-          .newWorkflowStub(AlertWorkflow.class, workflowIdOfEpisodeKey(episodeKey))
-          .acknowledge(by);
+      client.newWorkflowStub(AlertWorkflow.class, workflowId).acknowledge(by);
       return true;
     } catch (WorkflowNotFoundException notOpen) {
       return false;

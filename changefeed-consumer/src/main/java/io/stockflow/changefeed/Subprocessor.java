@@ -1,5 +1,7 @@
 package io.stockflow.changefeed;
 
+import java.util.List;
+
 /**
  * One reaction to row changes, plugged into the changefeed consumer. Implementations are beans;
  * {@link #name()} is the configuration key ({@code
@@ -45,6 +47,45 @@ public interface Subprocessor {
    * concurrently for different keys.
    */
   void process(ChangeEvent event) throws Exception;
+
+  /**
+   * The most changes {@link #processBatch} takes at once. {@code 1}, the default, is the simple
+   * path: the framework calls {@link #process} per change, different keys concurrently. Above 1 the
+   * framework hands the subprocessor's accepted changes (after filter, fence, pause, deferral and
+   * coalescing) to {@link #processBatch} in chunks of at most this many, one chunk after another in
+   * partition order, on the subprocessor's own thread.
+   */
+  default int maxBatchSize() {
+    return 1;
+  }
+
+  /**
+   * Reacts to several changes at once: a multi-row insert, or one signal per workflow carrying all
+   * of the chunk's changes for it. Called only when {@link #maxBatchSize()} is above 1. The changes
+   * are in partition order, so one key's changes are in order; changes of different keys are not
+   * ordered against each other. Must be idempotent like {@link #process}, and all-or-nothing is not
+   * required: throwing makes the framework retry the chunk with the retry policy and, if it still
+   * fails, fall back to {@link #process} per change with retries, so only the changes that fail on
+   * their own are dead-lettered. The default calls {@link #process} for each change in order.
+   *
+   * @param events never empty, at most {@link #maxBatchSize()} changes
+   */
+  default void processBatch(List<ChangeEvent> events) throws Exception {
+    for (ChangeEvent e : events) process(e);
+  }
+
+  /**
+   * Whether a failure means that a dependency is down (database, Temporal, network) rather than
+   * that this change is bad. When {@link #process} or {@link #processBatch} still fails after its
+   * retries with an outage, the framework does not dead-letter good changes: the subprocessor's
+   * lane stops, keeps its changes, and retries them with backoff until the dependency is back; the
+   * other subprocessors go on. The default recognises refused connections, JDBC connection failures
+   * (SQLSTATE class 08, {@code SQLTransientConnectionException}) and gRPC {@code UNAVAILABLE} /
+   * {@code DEADLINE_EXCEEDED} anywhere in the cause chain.
+   */
+  default boolean isOutage(Throwable failure) {
+    return Outages.isOutage(failure);
+  }
 
   /**
    * Opt in to act on a change only once the feed's watermark (the minimum resolved timestamp over

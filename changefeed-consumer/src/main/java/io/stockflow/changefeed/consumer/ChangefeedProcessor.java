@@ -2,6 +2,7 @@ package io.stockflow.changefeed.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stockflow.changefeed.HandledListener;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.changefeed.config.ChangefeedConfig;
 import io.stockflow.changefeed.control.SubprocessorControl;
@@ -154,6 +155,11 @@ public final class ChangefeedProcessor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Tells {@code listener} of every change processed from now on (thread-safe; any time). */
+  public void addHandledListener(HandledListener listener) {
+    metrics.addHandledListener(listener);
   }
 
   /** Listing and re-driving dead letters. */

@@ -5,10 +5,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.stockflow.changefeed.HandledListener;
 import io.stockflow.changefeed.Hlc;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -58,9 +61,14 @@ public final class ChangefeedMetrics {
   }
 
   private final MeterRegistry registry;
+  private final List<HandledListener> listeners = new CopyOnWriteArrayList<>();
 
   public ChangefeedMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public void addHandledListener(HandledListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public MeterRegistry registry() {
@@ -73,7 +81,9 @@ public final class ChangefeedMetrics {
 
   public void processed(String topic, String subprocessor, Hlc updated) {
     counter(PROCESSED, topic, subprocessor).increment();
-    Duration latency = Duration.between(updated.toInstant(), Instant.now());
+    Instant now = Instant.now();
+    for (var l : listeners) l.handled(topic, subprocessor, updated, now);
+    Duration latency = Duration.between(updated.toInstant(), now);
     Timer.builder(LATENCY)
         .tags(tags(topic, subprocessor))
         .publishPercentileHistogram()

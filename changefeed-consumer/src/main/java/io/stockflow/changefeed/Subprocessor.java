@@ -11,19 +11,21 @@ import java.util.List;
  * per subprocessor and key), retries with backoff, dead letters, replay, coalescing, waiting for
  * resolved timestamps, logging and metrics.
  *
- * <p>Threading and order: the guarantees are <em>per key</em>, as the changefeed's are. Within a
- * poll batch, a subprocessor's accepted changes (after filter, fence, pause, deferral and
- * coalescing) are split into ordering groups: the changes with the same {@link #coalescingKey} when
- * it is non-null (it names the downstream workflow), else those of the same row (message key);
- * groups linked by a common row are merged. Changes of one group are processed one after another in
- * partition (offset) order; different groups run concurrently, up to the configured {@code
- * subprocessorConcurrency} (default 8) per subprocessor and topic, on threads dedicated to that
- * subprocessor — so a slow or failing subprocessor does not hold up the others, and a slow or
- * failing key does not hold up the subprocessor's other keys. There is no order between changes of
- * different rows (with concurrency 1 the whole batch runs in partition order). A batch's offsets
- * are committed only once every group of every subprocessor has finished. The same instance serves
- * every group, every topic it is enabled for and dead-letter re-drives, all possibly at the same
- * time, so implementations must be thread-safe.
+ * <p>Threading and order: each subprocessor consumes a topic on its own <em>lane</em> (its own
+ * queue and thread), at its own pace, so a slow or failing subprocessor never delays another. The
+ * guarantees are <em>per key</em>, as the changefeed's are. Within a lane's batch, the accepted
+ * changes (after filter, fence, pause, deferral and coalescing) are split into ordering groups: the
+ * changes with the same {@link #coalescingKey} when it is non-null (it names the downstream
+ * workflow), else those of the same row (message key); groups linked by a common row are merged.
+ * Changes of one group are processed one after another in partition (offset) order; different
+ * groups run concurrently, up to the configured {@code subprocessorConcurrency} (default 8), on
+ * threads dedicated to that subprocessor, so a slow or failing key does not hold up the
+ * subprocessor's other keys. There is no order between changes of different rows (with concurrency
+ * 1 the whole batch runs in partition order). With {@link #maxBatchSize()} above 1, {@link
+ * #processBatch} gets the batch in chunks instead, on the lane's thread. An offset is committed
+ * only once every lane has finished it. The same instance serves every group, every topic it is
+ * enabled for and dead-letter re-drives, all possibly at the same time, so implementations must be
+ * thread-safe.
  */
 public interface Subprocessor {
   /** Stable, unique, kebab-case name, e.g. {@code restock}. */
@@ -104,7 +106,7 @@ public interface Subprocessor {
    * {@link #process}; the older ones count as handled (their fences advance). {@code null}, the
    * default, means no coalescing. Also the ordering key: changes with the same non-null coalescing
    * key are never processed concurrently; with {@code null}, the row's key orders instead. Called
-   * from the subprocessor's worker thread; must be cheap, deterministic and side-effect free.
+   * from the subprocessor's lane thread; must be cheap, deterministic and side-effect free.
    */
   default String coalescingKey(ChangeEvent event) {
     return null;

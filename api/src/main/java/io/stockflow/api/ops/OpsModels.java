@@ -63,6 +63,8 @@ public final class OpsModels {
    * @param watermark the lowest resolved timestamp over its partitions (null before the first)
    * @param watermarkLagSeconds now minus the watermark
    * @param consumerLag messages not yet consumed, summed over partitions
+   * @param fetchPaused whether a full lane keeps the consumer from fetching (backpressure)
+   * @param lanes one per subprocessor enabled on the table, each progressing on its own
    */
   @Introspected
   public record FeedStatus(
@@ -70,7 +72,27 @@ public final class OpsModels {
       String topic,
       @Nullable Instant watermark,
       double watermarkLagSeconds,
-      long consumerLag) {}
+      long consumerLag,
+      boolean fetchPaused,
+      List<LaneStatus> lanes) {}
+
+  /**
+   * One subprocessor's lane on one table, in this instance.
+   *
+   * @param queuedRecords messages consumed and not yet handled by this subprocessor
+   * @param deferred changes waiting for the watermark
+   * @param lastLatencyMillis commit-to-handled of the newest change of its last batch (-1: none)
+   * @param failingSince since when its batches fail as a whole because a dependency is down
+   * @param lastFailure that failure, while it lasts
+   */
+  @Introspected
+  public record LaneStatus(
+      String subprocessor,
+      long queuedRecords,
+      long deferred,
+      long lastLatencyMillis,
+      @Nullable Instant failingSince,
+      @Nullable String lastFailure) {}
 
   /** One subprocessor's switches and counters. */
   @Introspected

@@ -74,7 +74,11 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
                 "inventory_levels",
                 Instant.parse("2026-01-01T00:00:00Z"),
                 1.5,
-                3)),
+                3,
+                false,
+                List.of(
+                    new OpsModels.LaneStatus("restock", 12, 0, 250, null, null),
+                    new OpsModels.LaneStatus("audit-log", 0, 0, 40, null, null)))),
         List.of(
             new OpsModels.SubprocessorStatus(
                 "restock", List.of("inventory_levels"), paused.contains("restock"), 10, 1, 2, 1)));

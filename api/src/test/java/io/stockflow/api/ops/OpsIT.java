@@ -173,6 +173,10 @@ class OpsIT extends ApiIT {
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.body().path("feeds").get(0).path("watermarkLagSeconds").asDouble())
         .isEqualTo(1.5);
+    var lane = status.body().path("feeds").get(0).path("lanes").get(0);
+    assertThat(lane.path("subprocessor").asText()).isEqualTo("restock");
+    assertThat(lane.path("queuedRecords").asLong()).isEqualTo(12);
+    assertThat(lane.path("lastLatencyMillis").asLong()).isEqualTo(250);
 
     Http.Response paused = ops().post("/ops/subprocessors/restock/pause", null);
     assertThat(paused.body().path("outcome").asText()).isEqualTo("CHANGED");

@@ -29,6 +29,11 @@ import java.util.TreeSet;
  *     strictly in order
  * @param concurrencyOverrides subprocessor name -> its own concurrency, replacing {@code
  *     subprocessorConcurrency} for it
+ * @param laneCapacity per topic and subprocessor, how many consumed records its lane may hold
+ *     before the topic's consumer stops fetching (backpressure); fetching resumes below half
+ * @param laneBatchRecords the most records a lane takes from its queue at once: a lane that fell
+ *     behind catches up in batches of up to this many (one fence query, one coalescing pass)
+ * @param outageBackoff the longest pause between retries of a lane whose dependency is down
  * @param controlRefreshInterval how often pause/resume switches are re-read from the database
  * @param replayColumn the column whose sole change marks a replay request
  * @param consumerProperties extra Kafka consumer properties (security, timeouts …); the framework's
@@ -45,6 +50,9 @@ public record ChangefeedConfig(
     int maxPollRecords,
     int subprocessorConcurrency,
     Map<String, Integer> concurrencyOverrides,
+    int laneCapacity,
+    int laneBatchRecords,
+    Duration outageBackoff,
     Duration controlRefreshInterval,
     String replayColumn,
     Map<String, String> consumerProperties,
@@ -65,6 +73,11 @@ public record ChangefeedConfig(
     if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be >= 1");
     if (subprocessorConcurrency < 1)
       throw new IllegalArgumentException("subprocessorConcurrency must be >= 1");
+    if (laneCapacity < maxPollRecords)
+      throw new IllegalArgumentException(
+          "laneCapacity (" + laneCapacity + ") must be >= maxPollRecords (" + maxPollRecords + ")");
+    if (laneBatchRecords < 1) throw new IllegalArgumentException("laneBatchRecords must be >= 1");
+    Objects.requireNonNull(outageBackoff, "outageBackoff");
     Map<String, List<Subprocessor>> copy = new LinkedHashMap<>();
     Map<String, Subprocessor> byName = new LinkedHashMap<>();
     topics.forEach(
@@ -142,6 +155,9 @@ public record ChangefeedConfig(
     private int maxPollRecords = 500;
     private int subprocessorConcurrency = 8;
     private final Map<String, Integer> concurrencyOverrides = new LinkedHashMap<>();
+    private int laneCapacity = 10_000;
+    private int laneBatchRecords = 2_000;
+    private Duration outageBackoff = Duration.ofSeconds(30);
     private Duration controlRefreshInterval = Duration.ofSeconds(1);
     private String replayColumn = ReplayRule.DEFAULT_COLUMN;
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
@@ -223,6 +239,35 @@ public record ChangefeedConfig(
       return this;
     }
 
+    /**
+     * Default 10,000: records a subprocessor's lane may hold (consumed, not yet handled) before the
+     * topic's consumer pauses fetching; it resumes once every lane holds at most half. Bounds
+     * memory and how far the fastest lane can run ahead of the slowest. At least {@code
+     * maxPollRecords}.
+     */
+    public Builder laneCapacity(int records) {
+      this.laneCapacity = records;
+      return this;
+    }
+
+    /**
+     * Default 2,000: the most records a lane handles as one batch. A lane that fell behind takes
+     * several polls' worth at once, so it catches up with fewer fence queries and downstream calls.
+     */
+    public Builder laneBatchRecords(int records) {
+      this.laneBatchRecords = records;
+      return this;
+    }
+
+    /**
+     * Default 30 s: the longest pause between retries of a lane stopped by an outage (see {@link
+     * io.stockflow.changefeed.Subprocessor#isOutage}); pauses start at 1 s and double.
+     */
+    public Builder outageBackoff(Duration max) {
+      this.outageBackoff = max;
+      return this;
+    }
+
     /** Default 1 s. */
     public Builder controlRefreshInterval(Duration interval) {
       this.controlRefreshInterval = interval;
@@ -256,6 +301,9 @@ public record ChangefeedConfig(
           maxPollRecords,
           subprocessorConcurrency,
           concurrencyOverrides,
+          laneCapacity,
+          laneBatchRecords,
+          outageBackoff,
           controlRefreshInterval,
           replayColumn,
           consumerProperties,

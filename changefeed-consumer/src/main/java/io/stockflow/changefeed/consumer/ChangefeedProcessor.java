@@ -196,6 +196,8 @@ public final class ChangefeedProcessor implements AutoCloseable {
               c == null ? Double.NaN : c.watermark().lagSeconds(),
               c == null ? 0 : c.lag(),
               c == null ? 0 : c.deferred(),
+              c != null && c.fetchPaused(),
+              c == null ? List.of() : c.laneStatus(),
               c != null && c.consuming()));
     }
     Set<String> paused = control.paused();

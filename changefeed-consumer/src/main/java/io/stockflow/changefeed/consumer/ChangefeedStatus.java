@@ -19,6 +19,8 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
    * @param watermarkLagSeconds seconds behind now, NaN while the watermark is unknown
    * @param consumerLag records behind the end offsets of the assigned partitions
    * @param deferred changes waiting for the watermark
+   * @param fetchPaused whether a full lane keeps this instance from fetching the topic now
+   * @param lanes one per enabled subprocessor, in configuration order
    * @param consuming whether this instance's consumer thread for the topic is running (false when
    *     not started, closed, or stopped on an error — a health check should alert on it)
    */
@@ -32,7 +34,29 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
       double watermarkLagSeconds,
       long consumerLag,
       long deferred,
+      boolean fetchPaused,
+      List<LaneStatus> lanes,
       boolean consuming) {}
+
+  /**
+   * One subprocessor's lane on one topic in this instance.
+   *
+   * @param queuedRecords records consumed and not yet handled by the lane (its lag behind the
+   *     consumer)
+   * @param deferred changes held until the watermark passes them
+   * @param lastLatencyMillis commit-to-handled of the newest change of the lane's last batch; -1
+   *     before the first
+   * @param failingSince since when the lane's batches fail as a whole (a dependency is down), or
+   *     null
+   * @param lastFailure the last such failure while {@code failingSince} is set, else null
+   */
+  public record LaneStatus(
+      String subprocessor,
+      long queuedRecords,
+      long deferred,
+      long lastLatencyMillis,
+      java.time.Instant failingSince,
+      String lastFailure) {}
 
   /** Counts since this process started. */
   public record SubprocessorStatus(

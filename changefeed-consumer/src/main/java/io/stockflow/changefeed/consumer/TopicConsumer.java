@@ -1,11 +1,9 @@
 package io.stockflow.changefeed.consumer;
 
 import io.micrometer.core.instrument.Gauge;
-import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.changefeed.config.ChangefeedConfig;
 import io.stockflow.changefeed.control.SubprocessorControl;
-import io.stockflow.changefeed.deadletter.DeadLetter;
 import io.stockflow.changefeed.deadletter.DeadLetterWriter;
 import io.stockflow.changefeed.deadletter.DeadLetters;
 import io.stockflow.changefeed.deadletter.Failure;
@@ -23,18 +21,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,44 +44,49 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One Kafka consumer, on its own thread, for one source topic: poll → decode → dead-letter the
- * undecodable → fan the batch out to every enabled subprocessor in parallel (one worker thread
- * each, which runs the subprocessor's ordering groups on its own bounded pool, see {@link
- * Dispatcher}) → release changes the watermark has passed → commit. The commit of a batch waits for
- * every subprocessor to have handled or dead-lettered each of its changes (at-least-once); a batch
- * that fails as a whole (database or broker unreachable) is rewound to the last commit and retried
- * after a pause. Offsets of revoked partitions are committed in the rebalance callback, so a
- * rebalance loses nothing.
+ * One Kafka consumer, on its own thread, for one source topic, feeding one independent {@link Lane}
+ * per enabled subprocessor: poll → decode → dead-letter the undecodable → record resolved
+ * timestamps → queue the changes on every lane → commit, per partition, the lowest offset that
+ * every lane has finished (handled, dead-lettered or parked). A slow, failing, paused or cut-off
+ * subprocessor delays only its own lane; when a lane holds {@code laneCapacity} records, fetching
+ * pauses until every lane is back under half of it (backpressure). On revocation the lanes finish
+ * their attempt in flight, skip what they hold of the revoked partitions, and the finished offsets
+ * are committed, so a rebalance loses nothing and re-delivers little.
  */
-final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
+final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.LaneContext {
   private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
-  private static final int SWEEP_PAGE = 500;
   private static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+  private static final Duration LANE_STOP_WAIT = Duration.ofSeconds(30);
 
   private final String topic;
   private final ChangefeedConfig config;
   private final Consumer<byte[], byte[]> consumer;
   private final EnvelopeDecoder decoder;
-  private final FenceStore fences;
   private final DeadLetterWriter writer;
-  private final DeadLetters deadLetters;
   private final SubprocessorControl control;
   private final ChangefeedMetrics metrics;
-  private final List<Dispatcher> dispatchers = new ArrayList<>();
-  private final Map<String, ExecutorService> workers = new LinkedHashMap<>();
+  private final List<Lane> lanes = new ArrayList<>();
+  private final List<Thread> laneThreads = new ArrayList<>();
   private final Set<String> names = new LinkedHashSet<>();
 
   private final Watermark watermark = new Watermark();
-  private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  private final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
+  private long lastEpoch;
+
+  /** Per assigned partition: the offset last committed (or the position at assignment). */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+  /** Per assigned partition: the offset after the last record queued on the lanes. */
+  private final Map<TopicPartition, Long> queued = new HashMap<>();
+
   private final AtomicLong lag = new AtomicLong();
-  private final AtomicLong deferredCount = new AtomicLong();
   private volatile Set<Integer> assigned = Set.of();
   private volatile Set<String> paused = Set.of();
-
-  /** Subprocessors whose parked letters must be re-driven before they see live changes again. */
-  private final Set<String> sweepNeeded = new LinkedHashSet<>();
+  private volatile boolean fetchPaused;
 
   private Instant nextControlRefresh = Instant.MIN;
+  private long nextCommitNanos;
   private volatile boolean running = true;
   private volatile boolean consuming;
   private final List<Gauge> gauges = new ArrayList<>();
@@ -107,22 +105,39 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     this.topic = topic;
     this.config = config;
     this.decoder = decoder;
-    this.fences = fences;
     this.writer = writer;
-    this.deadLetters = deadLetters;
     this.control = control;
     this.metrics = metrics;
     for (Subprocessor s : config.topics().get(topic)) {
       names.add(s.name());
-      dispatchers.add(
-          new Dispatcher(topic, s, fences, invoker, writer, metrics, config.concurrency(s.name())));
-      String thread = "changefeed-" + topic + "-" + s.name();
-      workers.put(s.name(), Executors.newSingleThreadExecutor(r -> new Thread(r, thread)));
+      Dispatcher d =
+          new Dispatcher(topic, s, fences, invoker, writer, metrics, config.concurrency(s.name()));
+      Lane lane =
+          new Lane(
+              topic,
+              s,
+              d,
+              fences,
+              deadLetters,
+              this,
+              config.laneBatchRecords(),
+              config.outageBackoff());
+      lanes.add(lane);
+      laneThreads.add(new Thread(lane, "changefeed-" + topic + "-" + s.name()));
+      gauges.add(
+          metrics.gauge(ChangefeedMetrics.LANE_QUEUED, topic, s.name(), lane::queuedRecords));
+      gauges.add(
+          metrics.gauge(
+              ChangefeedMetrics.LANE_FAILING,
+              topic,
+              s.name(),
+              () -> lane.failingSince() == null ? 0 : 1));
     }
     this.consumer = new KafkaConsumer<>(consumerProperties(config, topic));
     gauges.add(metrics.gauge(ChangefeedMetrics.CONSUMER_LAG, topic, lag::get));
     gauges.add(metrics.gauge(ChangefeedMetrics.WATERMARK_LAG, topic, watermark::lagSeconds));
-    gauges.add(metrics.gauge(ChangefeedMetrics.DEFERRED, topic, deferredCount::get));
+    gauges.add(metrics.gauge(ChangefeedMetrics.DEFERRED, topic, this::deferred));
+    gauges.add(metrics.gauge(ChangefeedMetrics.FETCH_PAUSED, topic, () -> fetchPaused ? 1 : 0));
   }
 
   private static Properties consumerProperties(ChangefeedConfig config, String topic) {
@@ -145,16 +160,33 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     return topic;
   }
 
-  Watermark watermark() {
+  @Override
+  public Watermark watermark() {
     return watermark;
   }
 
-  Set<Integer> assigned() {
+  @Override
+  public Set<Integer> assigned() {
     return assigned;
+  }
+
+  @Override
+  public Long epoch(int partition) {
+    return epochs.get(partition);
+  }
+
+  @Override
+  public boolean paused(String subprocessor) {
+    return paused.contains(subprocessor);
   }
 
   long lag() {
     return lag.get();
+  }
+
+  /** Whether a full lane keeps the consumer from fetching now. */
+  boolean fetchPaused() {
+    return fetchPaused;
   }
 
   /** False before the thread started and after it stopped (closed, or died on an error). */
@@ -163,7 +195,21 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   long deferred() {
-    return deferredCount.get();
+    return lanes.stream().mapToLong(Lane::deferredCount).sum();
+  }
+
+  List<ChangefeedStatus.LaneStatus> laneStatus() {
+    List<ChangefeedStatus.LaneStatus> out = new ArrayList<>();
+    for (Lane l : lanes)
+      out.add(
+          new ChangefeedStatus.LaneStatus(
+              l.name(),
+              l.queuedRecords(),
+              l.deferredCount(),
+              l.lastLatencyMillis(),
+              l.failingSince(),
+              l.lastFailure()));
+    return out;
   }
 
   @Override
@@ -175,10 +221,12 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
         topic,
         config.groupId(),
         names);
+    laneThreads.forEach(Thread::start);
     try {
       consumer.subscribe(List.of(topic), this);
       while (running) {
         refreshControl();
+        applyBackpressure();
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = consumer.poll(config.pollTimeout());
@@ -186,32 +234,36 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
           continue; // close() woke us; the loop condition decides
         }
         try {
-          sweepParked();
-          handle(records);
-          releaseDeferred();
-          commit();
+          enqueue(records);
         } catch (RuntimeException e) {
           log.error(
-              "batch on topic {} failed; rewinding to the last commit and retrying in {} ms",
+              "poll of topic {} could not be queued; fetching it again in {} ms",
               topic,
               FAILURE_PAUSE.toMillis(),
               e);
-          rewind();
+          records.partitions().forEach(tp -> consumer.seek(tp, queued.get(tp)));
           pause(FAILURE_PAUSE);
+        }
+        if (System.nanoTime() - nextCommitNanos >= 0) {
+          nextCommitNanos = System.nanoTime() + COMMIT_INTERVAL.toNanos();
+          try {
+            commit(committable(committed.keySet()));
+          } catch (RuntimeException e) {
+            log.warn("commit on topic {} failed; retrying with the next one", topic, e);
+          }
         }
         updateLag();
       }
     } catch (RuntimeException e) {
       log.error("consumer for topic {} stopped on an unexpected error", topic, e);
     } finally {
+      stopLanes();
       try {
-        commit();
+        commit(committable(committed.keySet()));
       } catch (RuntimeException e) {
         log.warn("final commit on topic {} failed; the batch will be redelivered", topic, e);
       }
       consumer.close(); // leaves the group; the revocation callback commits again (harmless)
-      workers.values().forEach(ExecutorService::shutdown);
-      dispatchers.forEach(Dispatcher::close); // the per-key threads; idle by now
       gauges.forEach(metrics::remove);
       consuming = false;
       log.info("consumer for topic {} stopped and left group {}", topic, config.groupId());
@@ -219,21 +271,39 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     }
   }
 
-  /** Asks the loop to stop after the batch in flight; returns at once. */
+  /** Asks the loop to stop after the attempts in flight; returns at once. */
   void stop() {
     running = false;
+    lanes.forEach(Lane::stop);
     consumer.wakeup();
     synchronized (sleeper) {
       sleeper.notifyAll();
     }
   }
 
-  private void handle(ConsumerRecords<byte[], byte[]> records) {
+  private void stopLanes() {
+    lanes.forEach(Lane::stop);
+    for (Thread t : laneThreads) {
+      try {
+        t.join(LANE_STOP_WAIT.toMillis());
+        if (t.isAlive())
+          log.warn("{} still busy {} s after stop", t.getName(), LANE_STOP_WAIT.toSeconds());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Decodes a poll, dead-letters what cannot be decoded, and queues the rest on every lane. */
+  private void enqueue(ConsumerRecords<byte[], byte[]> records) {
     if (records.isEmpty()) return;
     List<Delivery> changes = new ArrayList<>(records.count());
     List<DeadLetterWriter.Letter> undecodable = new ArrayList<>();
+    Map<Integer, Lane.End> ends = new HashMap<>();
     for (TopicPartition tp : records.partitions()) {
-      PartitionProgress p = progress.get(tp);
+      Long epoch = epochs.get(tp.partition());
+      long next = -1;
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
         try {
           DecodedMessage m = decoder.decode(topic, r.partition(), r.offset(), r.key(), r.value());
@@ -253,84 +323,60 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
                   "",
                   Failure.of(e, 1, now, now)));
         }
-        if (p != null) p.next = r.offset() + 1;
+        next = r.offset() + 1;
       }
+      if (epoch != null && next >= 0) ends.put(tp.partition(), new Lane.End(epoch, next));
     }
     metrics.received(topic, changes.size());
+    // Durable before any lane can finish these offsets, so a commit never passes a lost letter.
     writer.writeAll(undecodable);
     undecodable.forEach(l -> metrics.deadLettered(topic, "", ChangefeedMetrics.Reason.UNDECODABLE));
-    Map<String, List<Delivery>> input = new LinkedHashMap<>();
-    names.forEach(n -> input.put(n, changes));
-    dispatch(input, true);
-  }
-
-  /** Hands changes the watermark has passed to the subprocessors that were waiting for it. */
-  private void releaseDeferred() {
-    Hlc wm = watermark.current().orElse(null);
-    if (wm == null) return;
-    Map<String, List<Delivery>> input = new LinkedHashMap<>();
-    for (PartitionProgress p : progress.values()) {
-      var it = p.deferred.values().iterator();
-      while (it.hasNext()) {
-        PartitionProgress.Deferred d = it.next();
-        if (d.delivery().event().updated().compareTo(wm) > 0) continue;
-        d.waiting()
-            .forEach(n -> input.computeIfAbsent(n, k -> new ArrayList<>()).add(d.delivery()));
-        it.remove();
-      }
-    }
-    if (!input.isEmpty()) dispatch(input, false);
+    Lane.Segment segment =
+        new Lane.Segment(List.copyOf(changes), Map.copyOf(ends), records.count());
+    lanes.forEach(l -> l.offer(segment));
+    ends.forEach((p, end) -> queued.put(new TopicPartition(topic, p), end.next()));
   }
 
   /**
-   * Runs every subprocessor's share in parallel on its worker and waits for all of them, so the
-   * commit that follows covers only handled changes. The fences of the whole batch are read in one
-   * query.
+   * Pauses fetching while some lane holds {@code laneCapacity} records or more, resumes once every
+   * lane holds at most half of it. Re-applied each turn: partitions assigned meanwhile start out
+   * fetching.
    */
-  private void dispatch(Map<String, List<Delivery>> input, boolean mayDefer) {
-    Set<String> keys = new HashSet<>();
-    input.values().forEach(l -> l.forEach(d -> keys.add(d.event().keyString())));
-    if (keys.isEmpty()) return;
-    Map<FenceStore.Key, Hlc> stored = fences.load(topic, input.keySet(), keys);
-    Hlc wm = watermark.current().orElse(null);
-    Map<String, Future<List<Delivery>>> futures = new LinkedHashMap<>();
-    for (Dispatcher d : dispatchers) {
-      String name = d.subprocessor().name();
-      List<Delivery> mine = input.get(name);
-      if (mine == null || mine.isEmpty()) continue;
-      boolean off = paused.contains(name) || sweepNeeded.contains(name);
-      futures.put(
-          name, workers.get(name).submit(() -> d.dispatch(mine, stored, off, wm, mayDefer)));
+  private void applyBackpressure() {
+    Lane fullest = null;
+    for (Lane l : lanes)
+      if (fullest == null || l.queuedRecords() > fullest.queuedRecords()) fullest = l;
+    long held = fullest == null ? 0 : fullest.queuedRecords();
+    if (!fetchPaused && held >= config.laneCapacity()) {
+      fetchPaused = true;
+      log.info(
+          "lane '{}' on {} holds {} records (capacity {}); pausing fetch",
+          fullest.name(),
+          topic,
+          held,
+          config.laneCapacity());
+    } else if (fetchPaused && held <= config.laneCapacity() / 2) {
+      fetchPaused = false;
+      consumer.resume(consumer.paused());
+      log.info("lanes on {} below half their capacity; resuming fetch", topic);
     }
-    RuntimeException failure = null;
-    for (Map.Entry<String, Future<List<Delivery>>> f : futures.entrySet()) {
-      try {
-        for (Delivery d : f.getValue().get()) {
-          PartitionProgress p = progress.get(new TopicPartition(topic, d.event().partition()));
-          if (p != null) p.defer(d, f.getKey());
-        }
-      } catch (ExecutionException e) {
-        if (failure == null)
-          failure =
-              new IllegalStateException(
-                  "subprocessor '" + f.getKey() + "' batch failed: " + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) failure = new IllegalStateException("interrupted", e);
-      }
-    }
-    deferredCount.set(progress.values().stream().mapToLong(p -> p.deferred.size()).sum());
-    if (failure != null) throw failure;
+    if (fetchPaused) consumer.pause(consumer.assignment());
   }
 
-  private void commit() {
+  /** Per partition, the lowest offset every lane has finished, where that is past the commit. */
+  private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> ps) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    progress.forEach(
-        (tp, p) -> {
-          long c = p.committable();
-          if (c > p.committed) offsets.put(tp, new OffsetAndMetadata(c));
-        });
-    commit(offsets);
+    for (TopicPartition tp : ps) {
+      Long c = committed.get(tp);
+      if (c == null) continue;
+      long min = Long.MAX_VALUE;
+      for (Lane l : lanes) {
+        Long f = l.finished(tp.partition());
+        min = Math.min(min, f == null ? c : f);
+      }
+      if (min != Long.MAX_VALUE && min > c) offsets.put(tp, new OffsetAndMetadata(min));
+    }
+    return offsets;
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -338,20 +384,11 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     try {
       consumer.commitSync(offsets);
     } catch (WakeupException e) {
-      // close() arrived during the batch; the wakeup is consumed, so the commit goes through now.
+      // close() arrived meanwhile; the wakeup is consumed, so the commit goes through now.
       consumer.commitSync(offsets);
     }
-    offsets.forEach((tp, o) -> progress.get(tp).committed = o.offset());
+    offsets.forEach((tp, o) -> committed.replace(tp, o.offset()));
     log.debug("committed {}", offsets);
-  }
-
-  private void rewind() {
-    progress.forEach(
-        (tp, p) -> {
-          p.rewind();
-          consumer.seek(tp, p.committed);
-        });
-    deferredCount.set(0);
   }
 
   private void refreshControl() {
@@ -369,7 +406,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     for (String n : paused)
       if (!fresh.contains(n)) {
         log.info("subprocessor '{}' resumed on topic {}; re-driving its parked changes", n, topic);
-        sweepNeeded.add(n);
+        lanes.stream().filter(l -> l.name().equals(n)).forEach(Lane::requestSweep);
       }
     for (String n : fresh)
       if (!paused.contains(n))
@@ -377,26 +414,9 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
     paused = Set.copyOf(fresh);
   }
 
-  /**
-   * Re-drives letters parked while a subprocessor was paused, on this consumer's partitions, in
-   * source order, a page per loop turn; until the last page is done the subprocessor's live changes
-   * are parked behind them, which keeps per-partition order.
-   */
-  private void sweepParked() {
-    for (var it = sweepNeeded.iterator(); it.hasNext(); ) {
-      String name = it.next();
-      if (paused.contains(name)) continue;
-      List<DeadLetter> page = deadLetters.parked(topic, name, assigned, SWEEP_PAGE);
-      for (DeadLetter l : page) deadLetters.redrive(l);
-      if (!page.isEmpty())
-        log.info("re-drove {} parked changes of '{}' on {}", page.size(), name, topic);
-      if (page.size() < SWEEP_PAGE) it.remove();
-    }
-  }
-
   private void updateLag() {
     long sum = 0;
-    for (TopicPartition tp : progress.keySet()) sum += consumer.currentLag(tp).orElse(0);
+    for (TopicPartition tp : committed.keySet()) sum += consumer.currentLag(tp).orElse(0);
     lag.set(sum);
   }
 
@@ -413,12 +433,13 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      PartitionProgress p = progress.get(tp);
-      if (p != null && p.committable() > p.committed)
-        offsets.put(tp, new OffsetAndMetadata(p.committable()));
-    }
+    if (partitions.isEmpty()) return; // nothing moves: no reason to wait for the lanes
+    List<Integer> ps = partitions.stream().map(TopicPartition::partition).toList();
+    // New epochs first: from here no lane counts or starts work of these partitions …
+    ps.forEach(epochs::remove);
+    // … and once the attempts in flight are over, what the lanes finished is final.
+    lanes.forEach(Lane::quiesce);
+    Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
     try {
       commit(offsets);
     } catch (RuntimeException e) {
@@ -431,6 +452,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    partitions.forEach(tp -> epochs.remove(tp.partition()));
     forget(partitions);
     log.warn(
         "partitions lost from topic {}: {} (uncommitted work will be redelivered)",
@@ -440,25 +462,34 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-    for (TopicPartition tp : partitions)
-      progress.put(tp, new PartitionProgress(consumer.position(tp)));
+    // The cooperative protocol calls this on every rebalance, often with nothing new.
+    if (partitions.isEmpty()) return;
+    for (TopicPartition tp : partitions) {
+      long position = consumer.position(tp);
+      committed.put(tp, position);
+      queued.put(tp, position);
+      for (Lane l : lanes) l.assigned(tp.partition(), position);
+      epochs.put(tp.partition(), ++lastEpoch);
+    }
     watermark.assigned(partitions.stream().map(TopicPartition::partition).toList());
-    assigned = progressPartitions();
+    assigned = partitionSet();
     // Letters parked on these partitions by a previous owner (or a crashed sweep) wait for us.
-    sweepNeeded.addAll(names);
+    lanes.forEach(Lane::requestSweep);
     log.info("partitions assigned on topic {}: {}", topic, partitions);
   }
 
   private void forget(Collection<TopicPartition> partitions) {
-    partitions.forEach(progress::remove);
-    watermark.revoked(partitions.stream().map(TopicPartition::partition).toList());
-    assigned = progressPartitions();
-    deferredCount.set(progress.values().stream().mapToLong(p -> p.deferred.size()).sum());
+    List<Integer> ps = partitions.stream().map(TopicPartition::partition).toList();
+    lanes.forEach(l -> l.forget(ps));
+    partitions.forEach(committed::remove);
+    partitions.forEach(queued::remove);
+    watermark.revoked(ps);
+    assigned = partitionSet();
   }
 
-  private Set<Integer> progressPartitions() {
+  private Set<Integer> partitionSet() {
     Set<Integer> s = new TreeSet<>();
-    progress.keySet().forEach(tp -> s.add(tp.partition()));
+    committed.keySet().forEach(tp -> s.add(tp.partition()));
     return Set.copyOf(s);
   }
 }

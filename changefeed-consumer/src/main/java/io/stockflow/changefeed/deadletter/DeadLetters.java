@@ -140,6 +140,20 @@ public final class DeadLetters {
 
   /** Re-drives an already loaded letter; see {@link #redrive(UUID)}. */
   public RedriveResult redrive(DeadLetter letter) {
+    return redrive(letter, false);
+  }
+
+  /**
+   * Re-drives a letter parked while its subprocessor was paused, from the subprocessor's lane: like
+   * {@link #redrive(DeadLetter)}, except that an outage throws {@link
+   * io.stockflow.changefeed.dispatch.OutageException} and leaves the letter as it was, so the lane
+   * retries it later instead of recording a failure of a good change.
+   */
+  public RedriveResult redriveParked(DeadLetter letter) {
+    return redrive(letter, true);
+  }
+
+  private RedriveResult redrive(DeadLetter letter, boolean live) {
     if (letter.status() != DeadLetterStatus.PENDING)
       throw new IllegalStateException(
           "dead letter " + letter.id() + " is " + letter.status().dbValue() + ", not pending");
@@ -163,7 +177,7 @@ public final class DeadLetters {
                 + letter.subprocessor()
                 + "' is not enabled for topic "
                 + letter.sourceTopic());
-      failure = invoker.invoke(s, event);
+      failure = live ? invoker.invokeLive(s, event) : invoker.invoke(s, event);
     } catch (UndecodableMessageException e) {
       failure = Failure.of(e, 1, started, Instant.now());
     }

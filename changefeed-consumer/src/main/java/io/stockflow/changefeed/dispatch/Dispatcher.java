@@ -53,9 +53,11 @@ import org.slf4j.MDC;
  * thread is interrupted, no group starts another change, the call waits for the changes in flight
  * and then throws without writing dead letters or advancing fences: the caller rewinds the batch.
  *
- * <p>Not thread-safe: one instance per (topic, subprocessor), called from that subprocessor's
- * worker thread only. Owns a pool of named threads ({@code changefeed-<topic>-<subprocessor>-<n>},
- * none when {@code concurrency} is 1), started on demand, ended when idle and by {@link #close()}.
+ * <p>Not thread-safe: one instance per (topic, subprocessor), called from that subprocessor's lane
+ * thread only. A subprocessor with {@link Subprocessor#maxBatchSize()} above 1 gets its survivors
+ * in chunks through {@link Subprocessor#processBatch} on the lane thread instead of groups. Owns a
+ * pool of named threads ({@code changefeed-<topic>-<subprocessor>-<n>}, none when {@code
+ * concurrency} is 1), started on demand, ended when idle and by {@link #close()}.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -238,6 +240,7 @@ public final class Dispatcher implements AutoCloseable {
   private Failure[] processAll(List<Delivery> survivors) {
     Failure[] failures = new Failure[survivors.size()];
     if (survivors.isEmpty()) return failures;
+    if (subprocessor.maxBatchSize() > 1) return processInChunks(survivors, failures);
     if (pool == null) { // concurrency 1: the whole share in batch order, on this thread
       for (int i = 0; i < survivors.size(); i++) failures[i] = processOne(survivors.get(i));
       return failures;
@@ -297,14 +300,50 @@ public final class Dispatcher implements AutoCloseable {
     return failures;
   }
 
-  /** One change with retries; null when processed, else the failure to dead-letter. */
+  /**
+   * The batch path: chunks of at most {@link Subprocessor#maxBatchSize()} changes, one after
+   * another in batch order on this thread. A chunk that still fails after its retries is handled
+   * again one change at a time, so only the changes that fail on their own are dead-lettered.
+   */
+  private Failure[] processInChunks(List<Delivery> survivors, Failure[] failures) {
+    int max = subprocessor.maxBatchSize();
+    for (int from = 0; from < survivors.size(); from += max) {
+      List<Delivery> chunk = survivors.subList(from, Math.min(survivors.size(), from + max));
+      List<ChangeEvent> events = chunk.stream().map(Delivery::event).toList();
+      MDC.put("subprocessor", subprocessor.name());
+      Failure failed;
+      try {
+        failed = invoker.invokeBatch(subprocessor, topic, events);
+      } finally {
+        MDC.remove("subprocessor");
+      }
+      if (failed == null) {
+        for (ChangeEvent e : events) metrics.processed(topic, subprocessor.name(), e.updated());
+        continue;
+      }
+      log.warn(
+          "batch of {} changes failed in '{}' on {} ({}); handling them one at a time",
+          chunk.size(),
+          subprocessor.name(),
+          topic,
+          failed.errorMessage());
+      for (int i = 0; i < chunk.size(); i++) failures[from + i] = processOne(chunk.get(i));
+    }
+    return failures;
+  }
+
+  /**
+   * One change with retries; null when processed, else the failure to dead-letter.
+   *
+   * @throws OutageException when it still fails and the failure is an outage
+   */
   private Failure processOne(Delivery d) {
     ChangeEvent e = d.event();
     Failure[] out = new Failure[1];
     withMdc(
         e,
         () -> {
-          out[0] = invoker.invoke(subprocessor, e);
+          out[0] = invoker.invokeLive(subprocessor, e);
           if (out[0] == null) metrics.processed(topic, subprocessor.name(), e.updated());
         });
     return out[0];

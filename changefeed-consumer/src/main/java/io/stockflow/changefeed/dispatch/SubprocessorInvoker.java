@@ -7,6 +7,7 @@ import io.stockflow.changefeed.deadletter.Failure;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +35,44 @@ public final class SubprocessorInvoker {
    * @return null on success, else the failure to dead-letter
    */
   public Failure invoke(Subprocessor s, ChangeEvent event) {
+    return attempt(s, event.topic(), () -> s.process(event), false);
+  }
+
+  /**
+   * Like {@link #invoke}, but a final failure that {@link Subprocessor#isOutage} recognises throws
+   * {@link OutageException} instead of being returned: the lane keeps the change for later.
+   */
+  public Failure invokeLive(Subprocessor s, ChangeEvent event) {
+    return attempt(s, event.topic(), () -> s.process(event), true);
+  }
+
+  /**
+   * Runs {@code s.processBatch(events)} with the retry policy; an outage throws {@link
+   * OutageException}.
+   *
+   * @return null on success, else the last failure (the caller falls back to one change at a time)
+   */
+  public Failure invokeBatch(Subprocessor s, String topic, List<ChangeEvent> events) {
+    return attempt(s, topic, () -> s.processBatch(events), true);
+  }
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private Failure attempt(Subprocessor s, String topic, Call call, boolean outageThrows) {
     Instant first = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        s.process(event);
+        call.run();
         return null;
       } catch (Exception e) {
         Instant now = Instant.now();
         if (first == null) first = now;
-        if (attempt >= retry.maxAttempts()) return Failure.of(e, attempt, first, now);
+        if (attempt >= retry.maxAttempts()) {
+          if (outageThrows && s.isOutage(e)) throw new OutageException(s.name(), e);
+          return Failure.of(e, attempt, first, now);
+        }
         Duration wait = retry.backoffAfter(attempt);
         log.info(
             "subprocessor '{}' failed (attempt {}/{}), retrying in {} ms: {}",
@@ -51,11 +81,12 @@ public final class SubprocessorInvoker {
             retry.maxAttempts(),
             wait.toMillis(),
             e.toString());
-        metrics.retried(event.topic(), s.name());
+        metrics.retried(topic, s.name());
         try {
           Thread.sleep(wait.toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
+          if (outageThrows) throw new IllegalStateException("interrupted while retrying", ie);
           return Failure.of(e, attempt, first, now);
         }
       }

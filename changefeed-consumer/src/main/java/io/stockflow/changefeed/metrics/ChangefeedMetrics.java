@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  *   <li>{@value #WATERMARK_LAG} — seconds between now and the feed's watermark (topic; NaN until
  *       every assigned partition has seen a resolved timestamp)
  *   <li>{@value #DEFERRED} — changes waiting for the watermark (topic)
+ *   <li>{@value #LANE_QUEUED} — records consumed and not yet handled by a subprocessor's lane
+ *   <li>{@value #LANE_FAILING} — 1 while a lane's batches fail as a whole (an outage), else 0
+ *   <li>{@value #FETCH_PAUSED} — 1 while a full lane keeps the topic's consumer from fetching
+ *       (topic)
  * </ul>
  *
  * Thread-safe.
@@ -48,6 +52,9 @@ public final class ChangefeedMetrics {
   public static final String CONSUMER_LAG = "stockflow.changefeed.consumer.lag";
   public static final String WATERMARK_LAG = "stockflow.changefeed.watermark.lag";
   public static final String DEFERRED = "stockflow.changefeed.deferred";
+  public static final String LANE_QUEUED = "stockflow.changefeed.lane.queued";
+  public static final String LANE_FAILING = "stockflow.changefeed.lane.failing";
+  public static final String FETCH_PAUSED = "stockflow.changefeed.fetch.paused";
 
   /** Why a message was dead-lettered; the {@code reason} tag. */
   public enum Reason {
@@ -120,6 +127,14 @@ public final class ChangefeedMetrics {
    */
   public Gauge gauge(String name, String topic, Supplier<Number> value) {
     return Gauge.builder(name, value).tags("topic", topic).strongReference(true).register(registry);
+  }
+
+  /** Like {@link #gauge(String, String, Supplier)}, for one subprocessor's lane on a topic. */
+  public Gauge gauge(String name, String topic, String subprocessor, Supplier<Number> value) {
+    return Gauge.builder(name, value)
+        .tags(tags(topic, subprocessor))
+        .strongReference(true)
+        .register(registry);
   }
 
   public void remove(Gauge gauge) {

@@ -2,10 +2,12 @@ package io.stockflow.changefeed.it;
 
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Subprocessor;
+import java.net.ConnectException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +25,13 @@ final class RecordingSubprocessor implements Subprocessor {
   private boolean awaitResolved;
   private Predicate<ChangeEvent> failWhen = e -> false;
   private int maxDelayMillis;
+  private CountDownLatch gate;
+  private int maxBatchSize = 1;
+  final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+  /** While true every attempt fails with a refused connection, i.e. an outage. */
+  final AtomicBoolean outage = new AtomicBoolean();
+
   final List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
   final AtomicBoolean failing = new AtomicBoolean();
   final AtomicInteger calls = new AtomicInteger();
@@ -61,6 +70,18 @@ final class RecordingSubprocessor implements Subprocessor {
     return this;
   }
 
+  /** Every call waits until {@code latch} is open (a subprocessor stuck downstream). */
+  RecordingSubprocessor gate(CountDownLatch latch) {
+    this.gate = latch;
+    return this;
+  }
+
+  /** Handles changes in batches of up to {@code max} ({@link #processBatch}). */
+  RecordingSubprocessor batches(int max) {
+    this.maxBatchSize = max;
+    return this;
+  }
+
   RecordingSubprocessor awaitingResolved() {
     this.awaitResolved = true;
     return this;
@@ -77,18 +98,40 @@ final class RecordingSubprocessor implements Subprocessor {
   }
 
   @Override
-  public void process(ChangeEvent event) throws InterruptedException {
+  public void process(ChangeEvent event) throws InterruptedException, ConnectException {
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       calls.incrementAndGet();
       threads.add(Thread.currentThread().getName());
+      if (gate != null) gate.await();
       if (maxDelayMillis > 0) Thread.sleep(ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
+      if (outage.get())
+        throw new ConnectException("Connection refused (downstream of " + name + ")");
       if (failing.get() || failWhen.test(event))
         throw new IllegalStateException("downstream of " + name + " is down");
       seen.add(event);
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  @Override
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  /** All or nothing, like one multi-row insert: a failing change fails the whole batch. */
+  @Override
+  public void processBatch(List<ChangeEvent> events) throws Exception {
+    calls.incrementAndGet();
+    threads.add(Thread.currentThread().getName());
+    if (gate != null) gate.await();
+    if (outage.get()) throw new ConnectException("Connection refused (downstream of " + name + ")");
+    for (ChangeEvent e : events)
+      if (failing.get() || failWhen.test(e))
+        throw new IllegalStateException("downstream of " + name + " refused " + e.keyString());
+    batchSizes.add(events.size());
+    seen.addAll(events);
   }
 
   @Override

@@ -85,7 +85,19 @@ public class OpsBackendAdapter implements OpsBackend {
                         t.topic(),
                         Optional.ofNullable(t.watermark()).map(Hlc::toInstant).orElse(null),
                         t.watermarkLagSeconds(),
-                        t.consumerLag()))
+                        t.consumerLag(),
+                        t.fetchPaused(),
+                        t.lanes().stream()
+                            .map(
+                                l ->
+                                    new OpsModels.LaneStatus(
+                                        l.subprocessor(),
+                                        l.queuedRecords(),
+                                        l.deferred(),
+                                        l.lastLatencyMillis(),
+                                        l.failingSince(),
+                                        l.lastFailure()))
+                            .toList()))
             .toList();
     List<OpsModels.SubprocessorStatus> subs =
         s.subprocessors().stream()

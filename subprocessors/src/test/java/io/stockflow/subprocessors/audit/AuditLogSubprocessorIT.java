@@ -80,20 +80,43 @@ class AuditLogSubprocessorIT {
         .isEqualTo("replay");
   }
 
+  @Test
+  void a_batch_is_one_insert_and_repeats_inside_or_across_batches_insert_nothing()
+      throws Exception {
+    AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
+    java.util.List<ChangeEvent> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 250; i++)
+      batch.add(
+          event(
+              "{\"sku\":\"C\",\"location_id\":\"L\",\"on_hand\":" + (i - 1) + "}",
+              "{\"sku\":\"C\",\"location_id\":\"L\",\"on_hand\":" + i + "}",
+              false,
+              Hlc.parse("17011023114250" + (45162 + i) + ".0000000000")));
+    batch.add(batch.get(7)); // delivered twice within one batch
+    assertThat(audit.maxBatchSize()).isGreaterThanOrEqualTo(batch.size());
+    audit.processBatch(batch);
+    audit.processBatch(batch.subList(100, 120)); // and again in a later batch
+
+    java.util.List<Long> onHand = new java.util.ArrayList<>();
+    for (var row :
+        sql.select(INVENTORY_CHANGES.AFTER_ROW)
+            .from(INVENTORY_CHANGES)
+            .where(INVENTORY_CHANGES.ROW_KEY.eq("[\"C\",\"L\"]"))
+            .fetch(INVENTORY_CHANGES.AFTER_ROW))
+      onHand.add(JSON.readTree(row.data()).get("on_hand").asLong());
+    assertThat(onHand).hasSize(250).doesNotHaveDuplicates();
+  }
+
   private static ChangeEvent event(String before, String after, boolean replay) throws Exception {
+    return event(before, after, replay, Hlc.parse("1701102311425045162.0000000001"));
+  }
+
+  private static ChangeEvent event(String before, String after, boolean replay, Hlc updated)
+      throws Exception {
     ObjectNode b = (ObjectNode) JSON.readTree(before);
     ObjectNode a = (ObjectNode) JSON.readTree(after);
     ArrayNode key =
         JSON.createArrayNode().add(a.get("sku").asText()).add(a.get("location_id").asText());
-    return new ChangeEvent(
-        "inventory_levels",
-        0,
-        42,
-        key,
-        b,
-        a,
-        Hlc.parse("1701102311425045162.0000000001"),
-        Operation.UPDATE,
-        replay);
+    return new ChangeEvent("inventory_levels", 0, 42, key, b, a, updated, Operation.UPDATE, replay);
   }
 }

@@ -454,6 +454,7 @@ public final class PipelineBenchmark {
     Map<TopicPartition, Long> target = null;
     boolean drained = false;
     long lastSample = writeEnd;
+    long nextProgress = progressEvery;
     while (true) {
       if (target == null && w.count(AUDIT) >= total) target = offsets.end();
       if (target != null && offsets.reached(group, target)) {
@@ -472,7 +473,10 @@ public final class PipelineBenchmark {
         long lag = offsets.lag(group);
         maxLag = Math.max(maxLag, lag);
         long secs = TimeUnit.NANOSECONDS.toSeconds(now - writeEnd);
-        if (secs % progressEvery == 0) progress("drain +" + secs + "s", total, w.count(AUDIT), lag);
+        if (secs >= nextProgress) {
+          nextProgress = secs + progressEvery;
+          progress("drain +" + secs + "s", total, w.count(AUDIT), lag);
+        }
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }

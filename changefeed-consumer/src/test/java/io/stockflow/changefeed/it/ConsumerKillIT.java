@@ -63,13 +63,19 @@ class ConsumerKillIT {
     stack = new ChangefeedStack(dir);
     logs = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("consumer-kill");
     Files.createDirectories(logs);
-    execute(
-        "CREATE TABLE attempts (id BIGSERIAL PRIMARY KEY, change_id TEXT NOT NULL,"
-            + " pid BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())");
-    execute(
-        "CREATE TABLE effects (change_key TEXT NOT NULL, updated TEXT NOT NULL,"
-            + " change_id TEXT NOT NULL, pid BIGINT NOT NULL,"
-            + " at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (change_key, updated))");
+    for (String prefix : List.of("", "fast_")) { // the slow and the fast subprocessor's lanes
+      execute(
+          "CREATE TABLE "
+              + prefix
+              + "attempts (id BIGSERIAL PRIMARY KEY, change_id TEXT NOT NULL,"
+              + " pid BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())");
+      execute(
+          "CREATE TABLE "
+              + prefix
+              + "effects (change_key TEXT NOT NULL, updated TEXT NOT NULL,"
+              + " change_id TEXT NOT NULL, pid BIGINT NOT NULL,"
+              + " at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (change_key, updated))");
+    }
   }
 
   @AfterAll
@@ -121,17 +127,24 @@ class ConsumerKillIT {
           .as("exit status of a SIGKILLed JVM")
           .isEqualTo(KILLED_BY_SIGKILL);
       long handledAtKill = count("SELECT count(*) FROM effects");
+      long fastHandledAtKill = count("SELECT count(*) FROM fast_effects");
       long deliveredAtKill = count("SELECT count(DISTINCT change_id) FROM attempts");
       System.out.printf(
           "killed consumer pid %d with SIGKILL: %d of %d effects done, %d changes delivered%n",
           killedPid, handledAtKill, CHANGES, deliveredAtKill);
+      System.out.printf(
+          "lanes at the kill: slow subprocessor %d effects, fast subprocessor %d effects%n",
+          handledAtKill, fastHandledAtKill);
       assertThat(handledAtKill).as("handled at kill time").isStrictlyBetween(0L, (long) CHANGES);
 
       Process second = startConsumer(topic, group, 2);
       waitUntil(
           Duration.ofMinutes(10),
           "every change handled after the restart",
-          () -> count("SELECT count(*) FROM effects") >= CHANGES || !second.isAlive());
+          () ->
+              (count("SELECT count(*) FROM effects") >= CHANGES
+                      && count("SELECT count(*) FROM fast_effects") >= CHANGES)
+                  || !second.isAlive());
       assertThat(second.isAlive()).as("second consumer still running").isTrue();
       producer.join(Duration.ofMinutes(2).toMillis());
       assertThat(producer.isAlive()).as("producer finished").isFalse();
@@ -148,6 +161,15 @@ class ConsumerKillIT {
           countsBy("SELECT change_id, count(*) FROM effects GROUP BY change_id");
       assertThat(effects.keySet()).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(effects.values()).allMatch(n -> n == 1);
+      // The same holds for the fast lane, which stood elsewhere when the process died.
+      Map<String, Long> fastAttempts =
+          countsBy("SELECT change_id, count(*) FROM fast_attempts GROUP BY change_id");
+      assertThat(fastAttempts.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(count("SELECT count(*) FROM fast_effects")).isEqualTo(CHANGES);
+      Map<String, Long> fastEffects =
+          countsBy("SELECT change_id, count(*) FROM fast_effects GROUP BY change_id");
+      assertThat(fastEffects.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(fastEffects.values()).allMatch(n -> n == 1);
       // The replacement did part of the work, and nothing was given up on.
       assertThat(count("SELECT count(*) FROM effects WHERE pid = " + second.pid())).isPositive();
       assertThat(count("SELECT count(*) FROM dead_letters")).isZero();

@@ -24,8 +24,14 @@ import javax.sql.DataSource;
  * <p>Arguments: {@code jdbcUrl bootstrapServers topic groupId delayMillis}.
  */
 public final class ConsumerProcessMain {
-  /** The subprocessor's name: it keys the fences and dead letters. */
+  /** The slow subprocessor's name (it keys the fences and dead letters); tables without prefix. */
   static final String SUBPROCESSOR = "effects";
+
+  /**
+   * A second subprocessor without the delay, on its own lane, writing to {@code fast_attempts} and
+   * {@code fast_effects}: at the kill the two lanes stand at different offsets.
+   */
+  static final String FAST_SUBPROCESSOR = "fast-effects";
 
   private ConsumerProcessMain() {}
 
@@ -44,8 +50,8 @@ public final class ConsumerProcessMain {
 
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(jdbcUrl);
-    cfg.setMaximumPoolSize(
-        10); // the subprocessor runs up to 8 keys at once, plus fences and control
+    // Each subprocessor runs up to 8 keys at once, plus fences and control.
+    cfg.setMaximumPoolSize(20);
     cfg.setPoolName("consumer-" + pid);
     HikariDataSource dataSource = new HikariDataSource(cfg);
 
@@ -53,7 +59,11 @@ public final class ConsumerProcessMain {
         ChangefeedConfig.builder()
             .bootstrapServers(bootstrap)
             .groupId(group)
-            .topic(topic, List.of(new EffectSubprocessor(dataSource, delayMillis, pid)))
+            .topic(
+                topic,
+                List.of(
+                    new EffectSubprocessor(SUBPROCESSOR, "", dataSource, delayMillis, pid),
+                    new EffectSubprocessor(FAST_SUBPROCESSOR, "fast_", dataSource, 0, pid)))
             .pollTimeout(Duration.ofMillis(200))
             // A killed member never says goodbye: the group waits out its session before the
             // partitions move to the replacement. Keep that short (the broker's minimum is 6 s).
@@ -103,11 +113,16 @@ public final class ConsumerProcessMain {
    * lets a kill land between a delivery and its effect.
    */
   static final class EffectSubprocessor implements Subprocessor {
+    private final String name;
+    private final String tablePrefix;
     private final DataSource dataSource;
     private final long delayMillis;
     private final long pid;
 
-    EffectSubprocessor(DataSource dataSource, long delayMillis, long pid) {
+    EffectSubprocessor(
+        String name, String tablePrefix, DataSource dataSource, long delayMillis, long pid) {
+      this.name = name;
+      this.tablePrefix = tablePrefix;
       this.dataSource = dataSource;
       this.delayMillis = delayMillis;
       this.pid = pid;
@@ -115,7 +130,7 @@ public final class ConsumerProcessMain {
 
     @Override
     public String name() {
-      return SUBPROCESSOR;
+      return name;
     }
 
     @Override
@@ -130,7 +145,8 @@ public final class ConsumerProcessMain {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(true);
         try (PreparedStatement s =
-            c.prepareStatement("INSERT INTO attempts (change_id, pid) VALUES (?, ?)")) {
+            c.prepareStatement(
+                "INSERT INTO " + tablePrefix + "attempts (change_id, pid) VALUES (?, ?)")) {
           s.setString(1, changeId(key, updated));
           s.setLong(2, pid);
           s.executeUpdate();
@@ -138,7 +154,9 @@ public final class ConsumerProcessMain {
         if (delayMillis > 0) Thread.sleep(delayMillis);
         try (PreparedStatement s =
             c.prepareStatement(
-                "INSERT INTO effects (change_key, updated, change_id, pid) VALUES (?, ?, ?, ?)"
+                "INSERT INTO "
+                    + tablePrefix
+                    + "effects (change_key, updated, change_id, pid) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (change_key, updated) DO NOTHING")) {
           s.setString(1, key);
           s.setString(2, updated);

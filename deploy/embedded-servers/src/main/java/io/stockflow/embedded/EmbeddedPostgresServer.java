@@ -37,6 +37,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * missing) and makes sure the {@value #DATABASE} database exists.
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
+    stopLeftBehind(dataDir);
     Ports.requireFree("PostgreSQL", port, "STOCKFLOW_PG_PORT");
     try {
       Files.createDirectories(dataDir);
@@ -73,6 +74,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               + "; start fresh with --fresh if the data is corrupt",
           e);
     }
+  }
+
+  /**
+   * The postmaster of {@code dataDir} that a crashed launcher left running (pg_ctl starts it
+   * detached, so it outlives a JVM killed with -9). PostgreSQL's own {@code postmaster.pid} names
+   * it; SIGINT is its fast shutdown (what {@code pg_ctl stop -m fast} sends), which rolls back open
+   * transactions and checkpoints, so the next start needs no crash recovery.
+   */
+  static void stopLeftBehind(Path dataDir) {
+    LeftBehind.find(dataDir.resolve("postmaster.pid"), dataDir)
+        .ifPresent(pg -> LeftBehind.stop("PostgreSQL", pg, "INT", Duration.ofSeconds(30)));
   }
 
   private void ensureDatabase() throws IOException {

@@ -131,25 +131,14 @@ public final class TemporalDevServer implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The dev server a crashed launcher left running: the PID in our pid file, trusted only if that
+   * process names this data directory's database on its command line (a recycled PID is not ours).
+   */
   private static void stopStale(Path pidFile) throws IOException {
     if (!Files.exists(pidFile)) return;
-    long pid;
-    try {
-      pid = Long.parseLong(Files.readString(pidFile).trim());
-    } catch (NumberFormatException e) {
-      Files.delete(pidFile);
-      return;
-    }
-    ProcessHandle.of(pid)
-        .filter(h -> h.info().command().map(c -> c.endsWith("temporal")).orElse(false))
-        .ifPresent(
-            h -> {
-              log.warn(
-                  "stopping a Temporal dev server (pid {}) left behind by an earlier run", pid);
-              h.destroy();
-              h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
-              if (h.isAlive()) h.destroyForcibly();
-            });
+    LeftBehind.find(pidFile, pidFile.getParent())
+        .ifPresent(h -> LeftBehind.stop("Temporal dev server", h, "TERM", Duration.ofSeconds(10)));
     Files.deleteIfExists(pidFile);
   }
 

@@ -53,21 +53,26 @@ class StreamWorkflowBaseTest {
 
   void send(StreamOptions options, String id) {
     WorkflowClient client = env.getWorkflowClient();
-    CountingStreamWorkflow wf =
-        client.newWorkflowStub(
-            CountingStreamWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(QUEUE).build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(wf::run, new CountingStreamWorkflow.Input(options, StreamCarry.empty()));
-    request.add(wf::event, id);
     while (true) {
+      // A fresh stub and request per attempt: both are single-use, a BatchRequest refuses a second
+      // signalWithStart and a stub that saw ALREADY_EXISTS is bound to that run. Reusing them
+      // turned every rejected attempt into an IllegalStateException (the first-run failure).
+      CountingStreamWorkflow wf =
+          client.newWorkflowStub(
+              CountingStreamWorkflow.class,
+              WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(QUEUE).build());
+      BatchRequest request = client.newSignalWithStartRequest();
+      request.add(wf::run, new CountingStreamWorkflow.Input(options, StreamCarry.empty()));
+      request.add(wf::event, id);
       try {
         client.signalWithStart(request);
         return;
       } catch (WorkflowExecutionAlreadyStarted duringContinueAsNew) {
-        // The in-memory test server's continue-as-new is not atomic (temporalio/sdk-java#1538):
-        // a signal landing in the switch is rejected, not lost; the real server never does this
-        // (StreamWorkflowBaseIT sends the same load without this retry).
+        // The in-memory test server's SignalWithStart is not atomic with continue-as-new: it sees
+        // the closing run, falls back to "start", and by then the next run is registered, so it
+        // answers ALREADY_EXISTS without delivering the signal. Sending again reaches the new run.
+        // The real server signals the current run atomically (StreamWorkflowBaseIT sends the same
+        // load with no retry).
       }
     }
   }

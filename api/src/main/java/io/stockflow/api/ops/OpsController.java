@@ -91,6 +91,13 @@ public class OpsController {
     if (result.outcome() == OpsModels.RedriveResult.Outcome.NOT_FOUND) {
       throw ApiProblem.notFound("dead letter", id.toString());
     }
+    if (result.outcome() == OpsModels.RedriveResult.Outcome.SUBPROCESSOR_NOT_CONFIGURED) {
+      throw ApiProblem.conflict(
+          "subprocessor-not-configured",
+          "Subprocessor not configured",
+          result.message(),
+          Map.of("deadLetterId", id.toString()));
+    }
     return result;
   }
 

@@ -32,12 +32,15 @@ public final class OpsModels {
   public record RedriveResult(Outcome outcome, String message) {
     /**
      * REDRIVEN: handled now; FAILED: the subprocessor failed again (the dead letter stays pending,
-     * the message says why); ALREADY_REDRIVEN: a no-op; NOT_FOUND: no such dead letter.
+     * the message says why); ALREADY_REDRIVEN: a no-op; NOT_FOUND: no such dead letter;
+     * SUBPROCESSOR_NOT_CONFIGURED: the letter's subprocessor is not enabled for its table any more
+     * (answered 409; resolve the letter, or enable the subprocessor again).
      */
     public enum Outcome {
       REDRIVEN,
       FAILED,
       ALREADY_REDRIVEN,
+      SUBPROCESSOR_NOT_CONFIGURED,
       NOT_FOUND
     }
   }

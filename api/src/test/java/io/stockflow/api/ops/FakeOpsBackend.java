@@ -22,6 +22,9 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
   public static final UUID LETTER = UUID.fromString("11111111-1111-1111-1111-111111111111");
   public static final UUID ALERT = UUID.fromString("22222222-2222-2222-2222-222222222222");
 
+  /** A letter whose subprocessor is no longer enabled for its table. */
+  public static final UUID ORPHAN = UUID.fromString("33333333-3333-3333-3333-333333333333");
+
   final Map<UUID, String> letterStatus = new ConcurrentHashMap<>(Map.of(LETTER, "pending"));
   final Set<String> paused = ConcurrentHashMap.newKeySet();
   final Map<UUID, String> acknowledgedBy = new ConcurrentHashMap<>();
@@ -57,6 +60,10 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
 
   @Override
   public OpsModels.RedriveResult redrive(UUID id) {
+    if (id.equals(ORPHAN))
+      return new OpsModels.RedriveResult(
+          OpsModels.RedriveResult.Outcome.SUBPROCESSOR_NOT_CONFIGURED,
+          "subprocessor 'retired' is not enabled for inventory_levels in this configuration");
     String before = letterStatus.computeIfPresent(id, (k, v) -> "redriven");
     if (before == null) {
       return new OpsModels.RedriveResult(

@@ -155,6 +155,12 @@ class OpsIT extends ApiIT {
     assertThat(redriven.status()).isEqualTo(200);
     assertThat(redriven.body().path("outcome").asText()).isEqualTo("REDRIVEN");
     assertThat(backend.letterStatus.get(FakeOpsBackend.LETTER)).isEqualTo("redriven");
+    // A letter of a subprocessor no longer configured: a clear conflict, not a server error.
+    Http.Response orphan =
+        ops().post("/ops/dead-letters/" + FakeOpsBackend.ORPHAN + "/redrive", null);
+    assertThat(orphan.status()).isEqualTo(409);
+    assertThat(orphan.contentType()).startsWith("application/problem+json");
+    assertThat(orphan.body().path("detail").asText()).contains("'retired' is not enabled");
 
     assertThat(
             ops()

@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,6 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangefeedProcessor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangefeedProcessor.class);
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
 
   private final ChangefeedConfig config;
   private final ChangefeedMetrics metrics;
@@ -68,10 +73,15 @@ public final class ChangefeedProcessor implements AutoCloseable {
   private final SubprocessorInvoker invoker;
   private final SubprocessorControl control;
   private final DeadLetters deadLetters;
-  private final List<TopicConsumer> consumers = new ArrayList<>();
+
+  /** The consumer running now per topic (replaced when it is restarted). */
+  private final Map<String, TopicConsumer> consumers = new ConcurrentHashMap<>();
+
+  private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
-  private boolean started;
-  private boolean closed;
+  private final Object sleeper = new Object();
+  private volatile boolean started;
+  private volatile boolean closed;
 
   public ChangefeedProcessor(
       ChangefeedConfig config, DataSource dataSource, MeterRegistry registry) {
@@ -102,18 +112,18 @@ public final class ChangefeedProcessor implements AutoCloseable {
     return p;
   }
 
-  /** Creates missing dead-letter topics and starts one consumer thread per topic. */
+  /**
+   * Creates missing dead-letter topics and starts, per topic, a thread that runs the topic's
+   * consumer and restarts it with backoff whenever it ends on an error.
+   */
   public synchronized void start() {
     if (closed) throw new IllegalStateException("closed");
     if (started) return;
     started = true;
     ensureDeadLetterTopics();
     for (String topic : config.topics().keySet()) {
-      TopicConsumer c =
-          new TopicConsumer(
-              topic, config, decoder, fences, writer, deadLetters, invoker, control, metrics);
-      Thread t = new Thread(c, "changefeed-" + topic);
-      consumers.add(c);
+      restarts.put(topic, new AtomicLong());
+      Thread t = new Thread(() -> supervise(topic), "changefeed-" + topic);
       threads.add(t);
       t.start();
     }
@@ -125,6 +135,58 @@ public final class ChangefeedProcessor implements AutoCloseable {
                 Collectors.toMap(
                     Map.Entry::getKey,
                     e -> e.getValue().stream().map(Subprocessor::name).toList())));
+  }
+
+  /**
+   * Runs the topic's consumer until the processor closes. A consumer that ends on an error (an
+   * exception from {@code poll} or a rebalance callback, a lane that died) has committed only what
+   * every lane finished; a fresh one takes over after a backoff of 1 s doubling to 30 s (reset
+   * after a minute of healthy running) and re-delivers the rest. Meanwhile {@link #status()} shows
+   * the topic as not consuming.
+   */
+  private void supervise(String topic) {
+    Duration backoff = RESTART_BACKOFF;
+    while (!closed) {
+      long startedAt = System.nanoTime();
+      Throwable failure;
+      try {
+        TopicConsumer c =
+            new TopicConsumer(
+                topic, config, decoder, fences, writer, deadLetters, invoker, control, metrics);
+        consumers.put(topic, c);
+        if (closed) c.stop(); // close() may have missed it
+        c.run();
+        failure = c.failure();
+      } catch (RuntimeException e) { // e.g. the consumer could not even be built
+        failure = e;
+      }
+      if (closed) return;
+      if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(HEALTHY_RUN) > 0)
+        backoff = RESTART_BACKOFF;
+      restarts.get(topic).incrementAndGet();
+      log.error(
+          "consumer for topic {} ended ({}); restarting it in {} s",
+          topic,
+          failure == null ? "no error recorded" : failure.toString(),
+          backoff.toSeconds());
+      synchronized (sleeper) {
+        try {
+          if (!closed) sleeper.wait(backoff.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_RESTART_BACKOFF) > 0
+              ? MAX_RESTART_BACKOFF
+              : backoff.multipliedBy(2);
+    }
+  }
+
+  /** Whether {@link #start()} was called: this process runs the consumer role. */
+  public boolean started() {
+    return started;
   }
 
   private void ensureDeadLetterTopics() {
@@ -180,11 +242,7 @@ public final class ChangefeedProcessor implements AutoCloseable {
   public ChangefeedStatus status() {
     List<ChangefeedStatus.TopicStatus> topics = new ArrayList<>();
     for (Map.Entry<String, List<Subprocessor>> e : config.topics().entrySet()) {
-      TopicConsumer c =
-          consumersSnapshot().stream()
-              .filter(x -> x.topic().equals(e.getKey()))
-              .findFirst()
-              .orElse(null);
+      TopicConsumer c = consumers.get(e.getKey());
       topics.add(
           new ChangefeedStatus.TopicStatus(
               e.getKey(),
@@ -198,7 +256,8 @@ public final class ChangefeedProcessor implements AutoCloseable {
               c == null ? 0 : c.deferred(),
               c != null && c.fetchPaused(),
               c == null ? List.of() : c.laneStatus(),
-              c != null && c.consuming()));
+              c != null && c.consuming(),
+              restarts.getOrDefault(e.getKey(), new AtomicLong()).get()));
     }
     Set<String> paused = control.paused();
     List<ChangefeedStatus.SubprocessorStatus> subs = new ArrayList<>();
@@ -221,10 +280,6 @@ public final class ChangefeedProcessor implements AutoCloseable {
     return new ChangefeedStatus(topics, subs);
   }
 
-  private synchronized List<TopicConsumer> consumersSnapshot() {
-    return List.copyOf(consumers);
-  }
-
   /**
    * Stops every consumer — each finishes its batch in flight, commits and leaves the group — then
    * closes the dead-letter producer.
@@ -233,7 +288,10 @@ public final class ChangefeedProcessor implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    consumers.forEach(TopicConsumer::stop);
+    consumers.values().forEach(TopicConsumer::stop);
+    synchronized (sleeper) {
+      sleeper.notifyAll();
+    }
     for (Thread t : threads) {
       try {
         t.join();

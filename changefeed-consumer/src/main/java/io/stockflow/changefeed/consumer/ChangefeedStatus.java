@@ -21,8 +21,9 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
    * @param deferred changes waiting for the watermark
    * @param fetchPaused whether a full lane keeps this instance from fetching the topic now
    * @param lanes one per enabled subprocessor, in configuration order
-   * @param consuming whether this instance's consumer thread for the topic is running (false when
-   *     not started, closed, or stopped on an error — a health check should alert on it)
+   * @param consuming whether this instance's consumer for the topic is running (false when not
+   *     started, closed, or between an error and its restart — a health check reports it DOWN)
+   * @param restarts how often the topic's consumer was restarted after an error, in this process
    */
   public record TopicStatus(
       String topic,
@@ -36,7 +37,8 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
       long deferred,
       boolean fetchPaused,
       List<LaneStatus> lanes,
-      boolean consuming) {}
+      boolean consuming,
+      long restarts) {}
 
   /**
    * One subprocessor's lane on one topic in this instance.

@@ -87,6 +87,7 @@ final class Lane implements Runnable {
   private long sweptRequests;
 
   private volatile boolean running = true;
+  private volatile Throwable died;
   private volatile Instant failingSince;
   private volatile String lastFailure;
   private volatile long lastLatencyMillis = -1;
@@ -119,6 +120,11 @@ final class Lane implements Runnable {
   void offer(Segment s) {
     queuedRecords.addAndGet(s.records());
     queue.add(s);
+  }
+
+  /** What ended the lane's thread unexpectedly, or null. */
+  Throwable died() {
+    return died;
   }
 
   /** Records consumed and not yet handled by this lane. */
@@ -206,6 +212,11 @@ final class Lane implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      // Out of memory, say: nothing of the batch in flight counts as finished, so nothing of it is
+      // committed; the topic's consumer sees the death and is restarted.
+      log.error("lane '{}' on {} died", subprocessor.name(), topic, e);
+      died = e;
     } finally {
       dispatcher.close();
       MDC.clear();

@@ -89,6 +89,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
   private long nextCommitNanos;
   private volatile boolean running = true;
   private volatile boolean consuming;
+  private volatile Throwable failure;
   private final List<Gauge> gauges = new ArrayList<>();
   private final Object sleeper = new Object();
 
@@ -189,6 +190,11 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     return fetchPaused;
   }
 
+  /** Why {@link #run()} ended, or null when it was stopped (or still runs). */
+  Throwable failure() {
+    return failure;
+  }
+
   /** False before the thread started and after it stopped (closed, or died on an error). */
   boolean consuming() {
     return consuming;
@@ -225,6 +231,9 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     try {
       consumer.subscribe(List.of(topic), this);
       while (running) {
+        for (Lane l : lanes)
+          if (l.died() != null)
+            throw new IllegalStateException("lane '" + l.name() + "' died", l.died());
         refreshControl();
         applyBackpressure();
         ConsumerRecords<byte[], byte[]> records;
@@ -254,7 +263,8 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
         }
         updateLag();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      failure = e;
       log.error("consumer for topic {} stopped on an unexpected error", topic, e);
     } finally {
       stopLanes();

@@ -183,12 +183,14 @@ public final class DeadLetters {
     }
     if (failure == null) {
       var d = DEAD_LETTERS;
+      // Only a letter still pending becomes re-driven: one resolved meanwhile stays resolved.
       tx.run(
           dsl ->
               dsl.update(d)
                   .set(d.STATUS, DeadLetterStatus.REDRIVEN.dbValue())
                   .set(d.REDRIVEN_AT, currentOffsetDateTime())
                   .where(d.ID.eq(letter.id()))
+                  .and(d.STATUS.eq(DeadLetterStatus.PENDING.dbValue()))
                   .execute());
       fences.advance(letter.sourceTopic(), s.name(), Map.of(event.keyString(), event.updated()));
       metrics.processed(letter.sourceTopic(), s.name(), event.updated());

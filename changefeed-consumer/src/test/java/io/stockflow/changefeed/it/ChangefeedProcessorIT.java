@@ -385,6 +385,28 @@ class ChangefeedProcessorIT {
   }
 
   @Test
+  void aReDriveDoesNotOverwriteAResolveThatCameInMeanwhile() throws Exception {
+    String topic = stack.newTopic("redrive_race", 1);
+    RecordingSubprocessor flaky = new RecordingSubprocessor("flaky");
+    flaky.failing.set(true);
+    ChangefeedProcessor p = start(topic, unique("g"), flaky);
+    stack.send(topic, 0, key("R", "L"), change(row("R", "L", 1, "", "t"), "null", at(1)));
+    DeadLetter letter =
+        eventually()
+            .until(
+                () -> p.deadLetters().list(new DeadLetters.Query(topic, "flaky", null, 10)),
+                l -> !l.isEmpty())
+            .get(0);
+
+    // While the re-drive runs the subprocessor, an operator resolves the same letter.
+    flaky.failing.set(false);
+    flaky.during = e -> p.deadLetters().resolve(letter.id());
+    assertThat(p.deadLetters().redrive(letter.id()).succeeded()).isTrue();
+    assertThat(p.deadLetters().get(letter.id()).orElseThrow().status())
+        .isEqualTo(DeadLetterStatus.RESOLVED);
+  }
+
+  @Test
   void resolvedMessagesAdvanceTheWatermarkAndAnAwaitResolvedSubprocessorActsOnlyAfterIt()
       throws Exception {
     String topic = stack.newTopic("watermark", 2);

@@ -260,4 +260,29 @@ class LanesIT {
     assertThat(p.deadLetters().list(new DeadLetters.Query(topic, null, null, 10))).isEmpty();
     assertPerKeyOrder(down, 6);
   }
+
+  @Test
+  void aLaneKilledByAnErrorRestartsTheTopicConsumerAndNothingUnhandledIsCommitted()
+      throws Exception {
+    String topic = stack.newTopic("crash", 1);
+    RecordingSubprocessor crashing = new RecordingSubprocessor("crashing");
+    crashing.crash.set(true);
+    RecordingSubprocessor fine = new RecordingSubprocessor("fine");
+    ChangefeedProcessor p = start(topic, b -> {}, crashing, fine);
+
+    int n = 40;
+    sendChanges(topic, 1, 4, n);
+    // The error kills the lane, which ends the topic's consumer; it is restarted, dies again …
+    eventually().until(() -> p.status().topic(topic).restarts() >= 2);
+    // … and none of it was committed, although the other lane handled every change.
+    eventually().until(() -> fine.seen.size() >= n);
+    assertThat(crashing.seen).isEmpty();
+    assertThat(committed(p, topic, 0)).isZero();
+    assertThat(p.deadLetters().list(new DeadLetters.Query(topic, null, null, 10))).isEmpty();
+
+    crashing.crash.set(false);
+    eventually().until(() -> crashing.seen.size() >= n && committed(p, topic, 0) == n);
+    assertThat(p.status().topic(topic).consuming()).isTrue();
+    assertPerKeyOrder(crashing, 4);
+  }
 }

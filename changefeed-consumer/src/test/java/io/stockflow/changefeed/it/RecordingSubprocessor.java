@@ -29,6 +29,12 @@ final class RecordingSubprocessor implements Subprocessor {
   private int maxBatchSize = 1;
   final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
+  /** While true every call throws an {@link OutOfMemoryError} (a JVM in trouble). */
+  final AtomicBoolean crash = new AtomicBoolean();
+
+  /** Runs inside every successful call, before it returns (e.g. to race a concurrent resolve). */
+  volatile java.util.function.Consumer<ChangeEvent> during = e -> {};
+
   /** While true every attempt fails with a refused connection, i.e. an outage. */
   final AtomicBoolean outage = new AtomicBoolean();
 
@@ -105,10 +111,12 @@ final class RecordingSubprocessor implements Subprocessor {
       threads.add(Thread.currentThread().getName());
       if (gate != null) gate.await();
       if (maxDelayMillis > 0) Thread.sleep(ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
+      if (crash.get()) throw new OutOfMemoryError("simulated, in " + name);
       if (outage.get())
         throw new ConnectException("Connection refused (downstream of " + name + ")");
       if (failing.get() || failWhen.test(event))
         throw new IllegalStateException("downstream of " + name + " is down");
+      during.accept(event);
       seen.add(event);
     } finally {
       inFlight.decrementAndGet();

@@ -29,6 +29,42 @@ public class ChangefeedSettings {
    */
   private int subprocessorConcurrency = 8;
 
+  /**
+   * Records one subprocessor's lane may hold (consumed, not yet handled) before the topic's
+   * consumer stops fetching until every lane is back under half.
+   */
+  private int laneCapacity = 10_000;
+
+  /** The most records a lane handles as one batch (a lane that fell behind catches up faster). */
+  private int laneBatchRecords = 2_000;
+
+  /** Longest pause between retries of a lane whose dependency (Temporal, database) is down. */
+  private Duration outageBackoff = Duration.ofSeconds(30);
+
+  public int getLaneCapacity() {
+    return laneCapacity;
+  }
+
+  public void setLaneCapacity(int laneCapacity) {
+    this.laneCapacity = laneCapacity;
+  }
+
+  public int getLaneBatchRecords() {
+    return laneBatchRecords;
+  }
+
+  public void setLaneBatchRecords(int laneBatchRecords) {
+    this.laneBatchRecords = laneBatchRecords;
+  }
+
+  public Duration getOutageBackoff() {
+    return outageBackoff;
+  }
+
+  public void setOutageBackoff(Duration outageBackoff) {
+    this.outageBackoff = outageBackoff;
+  }
+
   public int getSubprocessorConcurrency() {
     return subprocessorConcurrency;
   }

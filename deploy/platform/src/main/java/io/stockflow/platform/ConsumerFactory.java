@@ -42,6 +42,9 @@ public class ConsumerFactory {
                     settings.getRetryInitialBackoff(),
                     settings.getRetryMaxBackoff()))
             .subprocessorConcurrency(settings.getSubprocessorConcurrency())
+            .laneCapacity(settings.getLaneCapacity())
+            .laneBatchRecords(settings.getLaneBatchRecords())
+            .outageBackoff(settings.getOutageBackoff())
             .build();
     return new ChangefeedProcessor(config, dataSource, registry);
   }

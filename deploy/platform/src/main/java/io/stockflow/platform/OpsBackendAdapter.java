@@ -65,6 +65,15 @@ public class OpsBackendAdapter implements OpsBackend {
           letter.get().status() == DeadLetterStatus.REDRIVEN
               ? "re-driven at " + letter.get().redrivenAt()
               : "already " + letter.get().status().dbValue() + ", nothing to do");
+    String sub = letter.get().subprocessor();
+    if (!sub.isEmpty() && processor.config().subprocessor(letter.get().sourceTopic(), sub) == null)
+      return new OpsModels.RedriveResult(
+          OpsModels.RedriveResult.Outcome.SUBPROCESSOR_NOT_CONFIGURED,
+          "subprocessor '"
+              + sub
+              + "' is not enabled for "
+              + letter.get().sourceTopic()
+              + " in this configuration; resolve the letter or enable it again");
     DeadLetters.RedriveResult r = processor.deadLetters().redrive(id);
     return r.succeeded()
         ? new OpsModels.RedriveResult(

@@ -9,6 +9,7 @@ import io.stockflow.workflows.orders.OrderFulfilmentSettings;
 import io.stockflow.workflows.reservations.ReservationExpiryClient;
 import io.stockflow.workflows.restock.RestockClient;
 import io.stockflow.workflows.sync.ChannelSyncClient;
+import io.stockflow.workflows.sync.ChannelSyncSettings;
 import io.temporal.client.WorkflowClient;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -36,9 +37,21 @@ public class WorkflowClientsFactory {
     return new AlertClient(client, taskQueue);
   }
 
+  /**
+   * Channel sync (defaults: {@link ChannelSyncSettings#DEFAULT}). Changing {@code buckets} moves
+   * SKUs to other bucket workflows; the old ones finish what they hold and idle out, and a SKU
+   * synced by two of them meanwhile is harmless (both write levels).
+   */
   @Singleton
-  ChannelSyncClient channelSyncClient() {
-    return new ChannelSyncClient(client, taskQueue);
+  ChannelSyncClient channelSyncClient(
+      @Value("${stockflow.channel-sync.buckets:8}") int buckets,
+      @Value("${stockflow.channel-sync.interval:30s}") Duration interval,
+      @Value("${stockflow.channel-sync.idle-timeout:10m}") Duration idleTimeout,
+      @Value("${stockflow.channel-sync.low-stock-threshold:5}") long lowStockThreshold) {
+    return new ChannelSyncClient(
+        client,
+        taskQueue,
+        new ChannelSyncSettings(interval, idleTimeout, lowStockThreshold, buckets));
   }
 
   @Singleton

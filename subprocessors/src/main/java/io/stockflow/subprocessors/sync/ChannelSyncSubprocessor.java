@@ -2,15 +2,23 @@ package io.stockflow.subprocessors.sync;
 
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Subprocessor;
-import io.stockflow.subprocessors.inventory.InventoryRows;
 import io.stockflow.subprocessors.inventory.StockRules;
 import io.stockflow.workflows.sync.ChannelSyncClient;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Tells the SKU's channel-sync workflow that what channels may sell could have changed; the
- * workflow coalesces and pushes available-to-sell to every channel at most once per interval. One
- * workflow per SKU.
+ * Tells the channel-sync bucket workflows which SKUs' availability may have changed; each bucket
+ * projects its SKUs from the current rows and pushes to every channel at most once per interval. A
+ * chunk of changes costs one SignalWithStart per bucket it touches (at most {@code buckets}), not
+ * one per SKU.
+ *
+ * <p>No coalescing key: coalescing keeps only the newest change per key, and with a bucket as the
+ * key that would drop the other SKUs of the bucket. The signal carries only SKU names, so order
+ * between calls does not matter. Until the framework calls {@link #processBatch}, {@link #process}
+ * sends each change on its own, which is correct, only dearer.
  */
 @Singleton
 public class ChannelSyncSubprocessor implements Subprocessor {
@@ -33,12 +41,28 @@ public class ChannelSyncSubprocessor implements Subprocessor {
 
   @Override
   public void process(ChangeEvent e) {
-    sync.onStockChanged(InventoryRows.after(e));
+    processBatch(List.of(e));
   }
 
-  /** All locations of a SKU feed one workflow: one signal per SKU and poll. */
+  /** A whole poll batch at once: the signal per bucket is small (SKU names only). */
   @Override
-  public String coalescingKey(ChangeEvent e) {
-    return ChannelSyncClient.workflowId(e.keyPart(0));
+  public int maxBatchSize() {
+    return 10_000;
+  }
+
+  /**
+   * One {@link ChannelSyncClient#onSkusChanged} per bucket touched. A failure part-way is retried
+   * as a whole; signalling a bucket twice is harmless.
+   */
+  @Override
+  public void processBatch(List<ChangeEvent> events) {
+    byBucket(sync, events).forEach(sync::onSkusChanged);
+  }
+
+  /** Bucket → distinct SKUs (the first key column of {@code inventory_levels}) of the changes. */
+  static Map<Integer, List<String>> byBucket(ChannelSyncClient sync, List<ChangeEvent> events) {
+    List<String> skus = new ArrayList<>(events.size());
+    for (ChangeEvent e : events) skus.add(e.keyPart(0));
+    return sync.byBucket(skus);
   }
 }

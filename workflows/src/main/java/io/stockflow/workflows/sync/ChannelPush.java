@@ -1,18 +1,22 @@
 package io.stockflow.workflows.sync;
 
-import java.time.Instant;
+import java.util.List;
 
 /**
- * What one channel is told about one SKU; also the channel webhook's JSON body.
+ * What one channel is told in one webhook POST: the availability of several SKUs of one bucket.
  *
- * @param status {@code in_stock}, {@code low_stock} or {@code out_of_stock}
- * @param syncedAt when the projection row was written; with channel and SKU the webhook's
- *     idempotency key
+ * @param items one per SKU, in SKU order
  */
-public record ChannelPush(
-    String channelId,
-    String webhookUrl,
-    String sku,
-    long availableToSell,
-    String status,
-    Instant syncedAt) {}
+public record ChannelPush(String channelId, String webhookUrl, List<SkuAvailability> items) {
+
+  /**
+   * The webhook's JSON body: {@code {"channelId": …, "items": [{"sku", "availableToSell", "status",
+   * "syncedAt"}, …]}}. A separate record so the URL is not posted, while the activity input
+   * (serialised by Temporal's Jackson converter) keeps it.
+   */
+  public record Body(String channelId, List<SkuAvailability> items) {}
+
+  public Body body() {
+    return new Body(channelId, items);
+  }
+}

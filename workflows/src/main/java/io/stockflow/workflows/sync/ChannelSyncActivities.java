@@ -3,18 +3,23 @@ package io.stockflow.workflows.sync;
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
 
-/** Channel sync effects. Both methods are idempotent: they set a level, never add to one. */
+/** Channel sync effects. Both methods are idempotent: they set levels, never add to one. */
 @ActivityInterface
 public interface ChannelSyncActivities {
 
   /**
-   * Computes the SKU's available-to-sell from the current rows and upserts {@code
-   * channel_availability} for every active channel, in one transaction.
+   * Computes available-to-sell of every given SKU from the current rows and upserts {@code
+   * channel_availability} for every active channel, in one transaction. Reading the rows here,
+   * rather than trusting values carried in signals, is what keeps a channel from ever being told a
+   * stale level.
    *
-   * @return one push per active channel that has a webhook
+   * @return one push per active channel that has a webhook, each with an item per SKU
    */
-  List<ChannelPush> project(String sku, long lowStockThreshold);
+  List<ChannelPush> project(List<String> skus, long lowStockThreshold);
 
-  /** POSTs the push to the channel's webhook ({@code Idempotency-Key: channel/sku/syncedAt}). */
-  void push(ChannelPush push);
+  /**
+   * POSTs {@link ChannelPush#body()} to the channel's webhook with {@code Idempotency-Key:
+   * idempotencyKey}, the same on every retry of this push.
+   */
+  void push(ChannelPush push, String idempotencyKey);
 }

@@ -1,14 +1,26 @@
 package io.stockflow.workflows.sync;
 
-import io.stockflow.workflows.StockSnapshot;
-import io.stockflow.workflows.stream.StreamCarry;
-import io.stockflow.workflows.stream.StreamOptions;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Input of one {@link ChannelSyncWorkflow} run.
+ * Input of one run of a bucket's {@link ChannelSyncWorkflow}.
  *
- * @param lowStockThreshold available-to-sell at or below this (and above 0) is {@code low_stock}
- * @param carry events handed over by the previous run ({@link StreamCarry#empty()} for the first)
+ * @param bucket the bucket number, {@code 0 ≤ bucket < settings.buckets()}
+ * @param dirty SKUs handed over by the previous run that every channel still has to hear about
+ *     (empty for a first run)
+ * @param unconfirmed per channel, SKUs handed over whose push that channel has not confirmed
+ *     (waiting, or in flight when the previous run continued as new). Only names are carried: the
+ *     next run re-projects them from the current rows.
  */
 public record ChannelSyncInput(
-    String sku, long lowStockThreshold, StreamOptions options, StreamCarry<StockSnapshot> carry) {}
+    int bucket,
+    ChannelSyncSettings settings,
+    List<String> dirty,
+    Map<String, List<String>> unconfirmed) {
+
+  /** A first run. */
+  public static ChannelSyncInput first(int bucket, ChannelSyncSettings settings) {
+    return new ChannelSyncInput(bucket, settings, List.of(), Map.of());
+  }
+}

@@ -1,24 +1,47 @@
 package io.stockflow.workflows.sync;
 
-import io.stockflow.workflows.stream.StreamOptions;
 import java.time.Duration;
 
 /**
- * Channel sync configuration of {@link ChannelSyncClient}.
+ * Channel sync configuration of {@link ChannelSyncClient}; carried in the workflow input, so a
+ * running bucket keeps the values it was started with until it idles out.
  *
- * @param interval channels hear about a SKU at most once per interval
- * @param idleTimeout a SKU's sync workflow completes after this long without changes
+ * @param interval a bucket projects its changed SKUs at most once per interval
+ * @param idleTimeout a bucket workflow completes after this long without changes or pushes
  * @param lowStockThreshold available-to-sell at or below this is reported as {@code low_stock}
+ * @param buckets how many bucket workflows share the SKUs ({@code Math.floorMod(sku.hashCode(),
+ *     buckets)}); the Temporal cost of channel sync is at most one SignalWithStart per bucket and
+ *     poll batch, whatever the number of SKUs
+ * @param maxSignalsPerRun a bucket continues as new after this many signals (besides whenever
+ *     Temporal suggests it), which bounds its history even while a push is blocked
+ * @param maxRunDuration a bucket continues as new after a run has lasted this long
  */
-public record ChannelSyncSettings(Duration interval, Duration idleTimeout, long lowStockThreshold) {
+public record ChannelSyncSettings(
+    Duration interval,
+    Duration idleTimeout,
+    long lowStockThreshold,
+    int buckets,
+    int maxSignalsPerRun,
+    Duration maxRunDuration) {
 
-  /** Every 30 s at most, idle after 10 min, low at 5 units. */
+  /**
+   * Every 30 s at most, idle after 10 min, low at 5 units, 8 buckets, a new run every 500 signals
+   * or 6 h.
+   */
   public static final ChannelSyncSettings DEFAULT =
-      new ChannelSyncSettings(Duration.ofSeconds(30), Duration.ofMinutes(10), 5);
+      new ChannelSyncSettings(Duration.ofSeconds(30), Duration.ofMinutes(10), 5, 8);
 
-  /** Stream options: batches as large as the queue, a new run every 500 events or 6 hours. */
-  public StreamOptions streamOptions() {
-    return new StreamOptions(
-        idleTimeout, Integer.MAX_VALUE, interval, 500, Duration.ofHours(6), 1000);
+  public ChannelSyncSettings {
+    if (buckets < 1) throw new IllegalArgumentException("buckets must be >= 1");
+    if (maxSignalsPerRun < 1) throw new IllegalArgumentException("maxSignalsPerRun must be >= 1");
+    if (interval.isNegative() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("interval must be >= 0 and idleTimeout > 0");
+    }
+  }
+
+  /** With the default run limits: 500 signals or 6 hours per run. */
+  public ChannelSyncSettings(
+      Duration interval, Duration idleTimeout, long lowStockThreshold, int buckets) {
+    this(interval, idleTimeout, lowStockThreshold, buckets, 500, Duration.ofHours(6));
   }
 }

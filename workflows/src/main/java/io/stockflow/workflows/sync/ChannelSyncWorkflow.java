@@ -1,14 +1,15 @@
 package io.stockflow.workflows.sync;
 
-import io.stockflow.workflows.StockSnapshot;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /**
- * Channel sync of one SKU, a {@link io.stockflow.workflows.stream.StreamWorkflowBase stream
- * workflow}: coalesces stock changes of any of the SKU's locations and pushes available-to-sell to
- * every active channel at most once per interval. Workflow ID {@code channel-sync/<sku>}.
+ * Channel sync of one bucket of SKUs (workflow ID {@code channel-sync/bucket-<n>}): collects the
+ * SKUs that changed, projects them all in one activity at most once per interval, and pushes the
+ * results to every channel's webhook, at most one push in flight per channel. See {@link
+ * ChannelSyncWorkflowImpl}.
  */
 @WorkflowInterface
 public interface ChannelSyncWorkflow {
@@ -16,7 +17,10 @@ public interface ChannelSyncWorkflow {
   @WorkflowMethod
   void run(ChannelSyncInput input);
 
-  /** A change of one of the SKU's rows; repeats (same location and HLC) are dropped. */
+  /**
+   * Something that may change these SKUs' availability was committed. Only names: the values are
+   * read when projecting, so repeats and out-of-order signals are harmless.
+   */
   @SignalMethod
-  void stockChanged(StockSnapshot snapshot);
+  void skusChanged(List<String> skus);
 }

@@ -26,8 +26,17 @@ public final class TestEnvironments {
    */
   public static void recordIfRequested(
       TestWorkflowEnvironment env, String workflowId, String name) {
+    recordIfRequested(env, workflowId, null, name);
+  }
+
+  /** As {@link #recordIfRequested(TestWorkflowEnvironment, String, String)}, of one run. */
+  public static void recordIfRequested(
+      TestWorkflowEnvironment env, String workflowId, String runId, String name) {
     if (!Boolean.getBoolean("stockflow.recordHistories")) return;
-    WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(workflowId);
+    WorkflowExecutionHistory history =
+        runId == null
+            ? env.getWorkflowClient().fetchHistory(workflowId)
+            : env.getWorkflowClient().fetchHistory(workflowId, runId);
     try {
       Path file = Path.of("src/test/resources/histories", name + ".json");
       Files.createDirectories(file.getParent());

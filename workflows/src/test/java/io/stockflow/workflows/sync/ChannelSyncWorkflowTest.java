@@ -2,52 +2,112 @@ package io.stockflow.workflows.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stockflow.workflows.StockSnapshot;
+import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.support.TestEnvironments;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The bucket workflow on Temporal's test server (time skipping), with activities that stand in for
+ * the database (a map of current availability per SKU) and two channels' webhooks.
+ */
 class ChannelSyncWorkflowTest {
   static final String QUEUE = "sync-test";
-  static final ChannelSyncSettings EVERY_MINUTE =
-      new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5);
+  static final int BUCKETS = 8;
 
   TestWorkflowEnvironment env;
-  ChannelSyncClient sync;
-  final List<Long> projections = Collections.synchronizedList(new ArrayList<>());
-  final List<ChannelPush> pushes = Collections.synchronizedList(new ArrayList<>());
+  final FakeChannels fake = new FakeChannels();
+
+  /** Projection reads {@link #rows}; pushes to a channel in {@link #down} fail and are retried. */
+  final class FakeChannels implements ChannelSyncActivities {
+    final Map<String, Long> rows = new ConcurrentHashMap<>();
+    final List<Projection> projections = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, List<Delivery>> delivered = new ConcurrentHashMap<>();
+    final Set<String> down = ConcurrentHashMap.newKeySet();
+    final Set<String> rejecting = ConcurrentHashMap.newKeySet();
+    final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
+
+    record Projection(long at, List<String> skus) {}
+
+    record Delivery(String key, List<SkuAvailability> items) {}
+
+    @Override
+    public List<ChannelPush> project(List<String> skus, long lowStockThreshold) {
+      projections.add(new Projection(env.currentTimeMillis(), List.copyOf(skus)));
+      Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+      List<SkuAvailability> items =
+          skus.stream()
+              .sorted()
+              .map(
+                  sku -> {
+                    long ats = rows.getOrDefault(sku, 0L);
+                    return new SkuAvailability(
+                        sku, ats, ChannelSyncActivitiesImpl.status(ats, lowStockThreshold), now);
+                  })
+              .toList();
+      return List.of(
+          new ChannelPush("app", "http://app", items), new ChannelPush("web", "http://web", items));
+    }
+
+    @Override
+    public void push(ChannelPush push, String idempotencyKey) {
+      String channel = push.channelId();
+      int now = inFlight.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
+      maxInFlight.merge(channel, now, Math::max);
+      try {
+        if (rejecting.contains(channel)) {
+          throw ApplicationFailure.newNonRetryableFailure("410 gone", WebhookSender.REJECTED);
+        }
+        if (down.contains(channel)) throw new IllegalStateException(channel + " unreachable");
+        delivered
+            .computeIfAbsent(channel, c -> Collections.synchronizedList(new ArrayList<>()))
+            .add(new Delivery(idempotencyKey, push.items()));
+      } finally {
+        inFlight.get(channel).decrementAndGet();
+      }
+    }
+
+    List<Delivery> to(String channel) {
+      return delivered.getOrDefault(channel, List.of());
+    }
+
+    /** The last value each SKU was pushed to the channel with. */
+    Map<String, Long> latestPushed(String channel) {
+      Map<String, Long> latest = new HashMap<>();
+      for (Delivery d : List.copyOf(to(channel))) {
+        for (SkuAvailability item : d.items()) latest.put(item.sku(), item.availableToSell());
+      }
+      return latest;
+    }
+  }
 
   @BeforeEach
   void start() {
     env = TestEnvironments.create();
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(ChannelSyncWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new ChannelSyncActivities() {
-          @Override
-          public List<ChannelPush> project(String sku, long lowStockThreshold) {
-            projections.add(env.currentTimeMillis());
-            Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-            return List.of(
-                new ChannelPush("web", "http://web", sku, 3, "low_stock", now),
-                new ChannelPush("app", "http://app", sku, 3, "low_stock", now));
-          }
-
-          @Override
-          public void push(ChannelPush push) {
-            pushes.add(push);
-          }
-        });
+    worker.registerActivitiesImplementations(fake);
     env.start();
-    sync = new ChannelSyncClient(env.getWorkflowClient(), QUEUE, EVERY_MINUTE);
   }
 
   @AfterEach
@@ -55,30 +115,182 @@ class ChannelSyncWorkflowTest {
     env.close();
   }
 
-  StockSnapshot change(String location, String hlc) {
-    return new StockSnapshot(
-        "JERKY-TERIYAKI-3OZ", location, 10, 2, 0, 0, 0, 5, 2, 50, true, false, null, hlc);
+  /** {@code n} SKUs that fall into {@code bucket}. */
+  static List<String> skusOfBucket(int bucket, int n) {
+    return IntStream.range(0, 10_000)
+        .mapToObj(i -> "SKU-" + i)
+        .filter(sku -> ChannelSyncClient.bucketOf(sku, BUCKETS) == bucket)
+        .limit(n)
+        .toList();
+  }
+
+  void awaitCompletion(int bucket) {
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(ChannelSyncClient.workflowId(bucket))
+        .getResult(Void.class);
   }
 
   @Test
-  void a_burst_of_changes_is_pushed_at_most_once_per_interval_to_every_channel() {
-    sync.onStockChanged(change("SEA1", "1.0"));
-    for (int i = 2; i < 12; i++)
-      sync.onStockChanged(change(i % 2 == 0 ? "SEA1" : "PDX1", i + ".0"));
-    sync.onStockChanged(change("SEA1", "1.0"));
-    env.getWorkflowClient()
-        .newUntypedWorkflowStub(ChannelSyncClient.workflowId("JERKY-TERIYAKI-3OZ"))
-        .getResult(Void.class);
+  void many_skus_of_one_bucket_are_projected_together_at_most_once_per_interval() {
+    ChannelSyncClient sync =
+        new ChannelSyncClient(
+            env.getWorkflowClient(),
+            QUEUE,
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+    List<String> skus = skusOfBucket(3, 40);
+    skus.forEach(sku -> fake.rows.put(sku, (long) sku.length()));
+    for (int i = 0; i < 40; i += 10) sync.onSkusChanged(3, skus.subList(i, i + 10));
+    awaitCompletion(3);
 
-    assertThat(projections).hasSizeBetween(1, 3);
-    for (int i = 1; i < projections.size(); i++) {
-      assertThat(projections.get(i) - projections.get(i - 1))
-          .isGreaterThanOrEqualTo(Duration.ofMinutes(1).toMillis());
+    // Four signals of ten SKUs: the first starts the run and is projected at once, the rest
+    // together an interval later (or with the first, if they were already there).
+    assertThat(fake.projections).hasSizeBetween(1, 2);
+    for (int i = 1; i < fake.projections.size(); i++) {
+      // Scheduled an interval apart; measured where the activities ran, so allow their latency.
+      assertThat(fake.projections.get(i).at() - fake.projections.get(i - 1).at())
+          .isGreaterThanOrEqualTo(Duration.ofMinutes(1).minusSeconds(1).toMillis());
     }
-    assertThat(pushes).hasSize(2 * projections.size());
-    assertThat(pushes).extracting(ChannelPush::channelId).contains("web", "app");
+    List<String> projected = fake.projections.stream().flatMap(p -> p.skus().stream()).toList();
+    assertThat(projected).containsExactlyInAnyOrderElementsOf(skus);
+    // One push per channel and projection, each with every SKU of that projection.
+    for (String channel : List.of("web", "app")) {
+      assertThat(fake.to(channel)).hasSameSizeAs(fake.projections);
+      assertThat(fake.to(channel))
+          .extracting(d -> d.items().size())
+          .containsExactlyInAnyOrderElementsOf(
+              fake.projections.stream().map(p -> p.skus().size()).toList());
+      assertThat(fake.latestPushed(channel)).containsExactlyInAnyOrderEntriesOf(fake.rows);
+      assertThat(fake.to(channel))
+          .extracting(FakeChannels.Delivery::key)
+          .allMatch(key -> key.startsWith(channel + "/"))
+          .doesNotHaveDuplicates();
+    }
+    TestEnvironments.recordIfRequested(env, ChannelSyncClient.workflowId(3), "channel-sync-bucket");
+  }
+
+  @Test
+  void
+      a_dead_webhook_holds_back_only_its_channel_while_the_bucket_continues_as_new_with_a_bounded_history() {
+    ChannelSyncClient sync =
+        new ChannelSyncClient(
+            env.getWorkflowClient(),
+            QUEUE,
+            new ChannelSyncSettings(
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10),
+                5,
+                BUCKETS,
+                10,
+                Duration.ofHours(6)));
+    String id = ChannelSyncClient.workflowId(0);
+    List<String> skus = skusOfBucket(0, 40);
+    fake.down.add("app");
+
+    WorkflowExecution firstRun = null;
+    int maxHistory = 0;
+    for (int i = 0; i < skus.size(); i++) {
+      fake.rows.put(skus.get(i), (long) i);
+      List<String> changed = new ArrayList<>(List.of(skus.get(i)));
+      if (i % 7 == 6) {
+        // An earlier SKU changes again: the channels must end up with its newest value.
+        String again = skus.get(i / 2);
+        fake.rows.put(again, 1000L + i);
+        changed.add(again);
+      }
+      WorkflowExecution run = sync.onSkusChanged(0, changed);
+      if (firstRun == null) firstRun = run;
+      if (i % 5 == 4) {
+        env.sleep(Duration.ofSeconds(3));
+        maxHistory =
+            Math.max(
+                maxHistory, env.getWorkflowClient().fetchHistory(id).getHistory().getEventsCount());
+      }
+    }
+    env.sleep(Duration.ofSeconds(6));
+
+    // The healthy channel got the newest value of every SKU while the other one was down.
+    assertThat(fake.latestPushed("web")).containsExactlyInAnyOrderEntriesOf(fake.rows);
+    assertThat(fake.to("app")).isEmpty();
+
+    // 40+ signals at 10 per run: several runs, each history short, the blocked push cancelled.
+    List<List<HistoryEvent>> runs = new ArrayList<>();
+    String runId = firstRun.getRunId();
+    while (runId != null) {
+      List<HistoryEvent> events =
+          env.getWorkflowClient().fetchHistory(id, runId).getHistory().getEventsList();
+      runs.add(events);
+      HistoryEvent last = events.get(events.size() - 1);
+      runId =
+          last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+              ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+              : null;
+    }
+    assertThat(runs).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(runs).allSatisfy(events -> assertThat(events).hasSizeLessThan(250));
+    assertThat(maxHistory).isLessThan(250);
+    // The first run continued as new while its push to the dead channel was still pending.
+    assertThat(
+            runs.get(0).stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .count())
+        .isGreaterThan(
+            runs.get(0).stream()
+                .filter(
+                    e ->
+                        e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+                            || e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
+                .count());
     TestEnvironments.recordIfRequested(
-        env, ChannelSyncClient.workflowId("JERKY-TERIYAKI-3OZ"), "channel-sync");
+        env, id, firstRun.getRunId(), "channel-sync-continued-as-new");
+
+    // The webhook comes back: every SKU reaches it, with its newest value, none lost across runs.
+    fake.down.remove("app");
+    awaitCompletion(0);
+    assertThat(fake.latestPushed("app")).containsExactlyInAnyOrderEntriesOf(fake.rows);
+    assertThat(fake.latestPushed("web")).containsExactlyInAnyOrderEntriesOf(fake.rows);
+    assertThat(fake.maxInFlight).containsEntry("web", 1).containsEntry("app", 1);
+  }
+
+  @Test
+  void a_push_the_channel_rejects_for_good_is_dropped_and_the_others_go_on() {
+    ChannelSyncClient sync =
+        new ChannelSyncClient(
+            env.getWorkflowClient(),
+            QUEUE,
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+    fake.rejecting.add("app");
+    List<String> skus = skusOfBucket(5, 3);
+    skus.forEach(sku -> fake.rows.put(sku, 7L));
+    sync.onSkusChanged(5, skus);
+    awaitCompletion(5);
+    assertThat(fake.latestPushed("web")).containsExactlyInAnyOrderEntriesOf(fake.rows);
+    assertThat(fake.to("app")).isEmpty();
+  }
+
+  @Test
+  void a_sku_belongs_to_one_bucket_and_the_client_refuses_to_send_it_elsewhere() {
+    ChannelSyncClient sync =
+        new ChannelSyncClient(
+            env.getWorkflowClient(),
+            QUEUE,
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+    // String.hashCode is specified: "JERKY-TERIYAKI-3OZ" lands in the same bucket everywhere.
+    int bucket = Math.floorMod("JERKY-TERIYAKI-3OZ".hashCode(), BUCKETS);
+    assertThat(sync.bucketOf("JERKY-TERIYAKI-3OZ")).isEqualTo(bucket);
+    assertThat(sync.workflowIdOf("JERKY-TERIYAKI-3OZ")).isEqualTo("channel-sync/bucket-" + bucket);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> sync.onSkusChanged((bucket + 1) % BUCKETS, List.of("JERKY-TERIYAKI-3OZ")))
+        .isInstanceOf(IllegalArgumentException.class);
+    Map<Integer, List<String>> groups =
+        ChannelSyncClient.byBucket(List.of("A", "B", "C", "A", "D", "E"), 3);
+    Set<String> all = new HashSet<>();
+    groups.forEach(
+        (b, group) -> {
+          assertThat(group).allMatch(sku -> ChannelSyncClient.bucketOf(sku, 3) == b);
+          all.addAll(group);
+        });
+    assertThat(all).containsExactlyInAnyOrder("A", "B", "C", "D", "E");
+    assertThat(groups.values().stream().mapToInt(List::size).sum()).isEqualTo(5);
   }
 
   @Test

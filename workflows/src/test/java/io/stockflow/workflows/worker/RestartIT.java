@@ -56,7 +56,7 @@ class RestartIT {
           new ChannelSyncClient(
               stack.client(),
               stack.taskQueue(),
-              new ChannelSyncSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 5));
+              new ChannelSyncSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 5, 8));
 
       // Restock: the row is low.
       restock.onStockChanged(stack.snapshot(SKU, LOC));
@@ -85,7 +85,7 @@ class RestartIT {
               "count-1",
               new AlertPolicy(Duration.ofSeconds(3), 2)));
       // Channel sync of the SKU.
-      sync.onStockChanged(stack.snapshot(SKU, LOC));
+      sync.onSkuChanged(SKU);
 
       await("purchase order and first alert")
           .atMost(Duration.ofSeconds(60))
@@ -99,7 +99,7 @@ class RestartIT {
           SKU,
           LOC);
       restock.onStockChanged(stack.snapshot(SKU, LOC));
-      sync.onStockChanged(stack.snapshot(SKU, LOC));
+      sync.onSkuChanged(SKU);
       stack.startWorker();
 
       // 2. The Temporal server goes away and comes back on the same data.
@@ -116,7 +116,7 @@ class RestartIT {
               RestockClient.workflowId(SKU, LOC),
               AlertClient.workflowId(AlertKind.COUNT_VARIANCE, SKU, LOC),
               ReservationExpiryClient.workflowId("cart-1:1"),
-              ChannelSyncClient.workflowId(SKU));
+              sync.workflowIdOf(SKU));
       await("every workflow completed")
           .atMost(Duration.ofSeconds(120))
           .until(

@@ -1,5 +1,6 @@
 package io.stockflow.changefeed;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -59,6 +60,17 @@ public interface Subprocessor {
    */
   default int maxBatchSize() {
     return 1;
+  }
+
+  /**
+   * How long the subprocessor's lane may wait, from the oldest change it holds, to gather a larger
+   * batch before handling it (only when {@link #maxBatchSize()} is above 1; a full batch goes at
+   * once). Trades that much latency for fewer downstream calls: a subprocessor that signals a fixed
+   * set of workflows once per batch makes at most one call per workflow per linger. Default zero:
+   * handle whatever has arrived.
+   */
+  default Duration batchLinger() {
+    return Duration.ZERO;
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,7 +60,7 @@ final class Lane implements Runnable {
    * One poll's changes, in partition order, with the offset after the last record of each polled
    * partition (resolved and undecodable records included).
    */
-  record Segment(List<Delivery> changes, Map<Integer, End> ends, int records) {}
+  record Segment(List<Delivery> changes, Map<Integer, End> ends, int records, long polledAtNanos) {}
 
   private final String topic;
   private final Subprocessor subprocessor;
@@ -71,7 +71,7 @@ final class Lane implements Runnable {
   private final int batchRecords;
   private final Duration maxBackoff;
 
-  private final LinkedBlockingQueue<Segment> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<Segment> queue = new LinkedBlockingDeque<>();
   private final AtomicLong queuedRecords = new AtomicLong();
 
   /** Held for one attempt at a batch (and a sweep page); a rebalance waits for it. */
@@ -223,15 +223,33 @@ final class Lane implements Runnable {
     }
   }
 
+  /**
+   * The next batch: the queued segments up to {@code laneBatchRecords}; a batch subprocessor with a
+   * {@link Subprocessor#batchLinger()} waits for more until its oldest segment is that old.
+   */
   private List<Segment> take() throws InterruptedException {
     Segment first = queue.poll(TAKE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     if (first == null) return List.of();
     List<Segment> taken = new ArrayList<>();
     taken.add(first);
     int records = first.records();
-    for (Segment next; records < batchRecords && (next = queue.peek()) != null; ) {
-      if (records + next.records() > batchRecords) break;
-      taken.add(queue.poll());
+    long deadline =
+        subprocessor.maxBatchSize() > 1
+            ? first.polledAtNanos() + subprocessor.batchLinger().toNanos()
+            : first.polledAtNanos();
+    while (records < batchRecords && running) {
+      Segment next = queue.poll();
+      if (next == null) {
+        long wait = Math.min(deadline - System.nanoTime(), TAKE_WAIT.toNanos());
+        if (wait <= 0) break;
+        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (next == null) continue;
+      }
+      if (records + next.records() > batchRecords) {
+        queue.offerFirst(next); // starts the next batch
+        break;
+      }
+      taken.add(next);
       records += next.records();
     }
     return taken;

@@ -342,7 +342,8 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     writer.writeAll(undecodable);
     undecodable.forEach(l -> metrics.deadLettered(topic, "", ChangefeedMetrics.Reason.UNDECODABLE));
     Lane.Segment segment =
-        new Lane.Segment(List.copyOf(changes), Map.copyOf(ends), records.count());
+        new Lane.Segment(
+            List.copyOf(changes), Map.copyOf(ends), records.count(), System.nanoTime());
     lanes.forEach(l -> l.offer(segment));
     ends.forEach((p, end) -> queued.put(new TopicPartition(topic, p), end.next()));
   }

@@ -161,6 +161,7 @@ public final class ChaosSuite {
   private Thread writing;
   private final Audit audit = new Audit();
   private final List<String> findings = new ArrayList<>();
+  private TopicOffsets topicOffsets;
 
   ChaosSuite(Options options, Path dir) {
     this.options = options;
@@ -232,6 +233,17 @@ public final class ChaosSuite {
     writing.setDaemon(true);
     writing.start();
     log.info("load: {} UPDATEs/s over {} rows", options.rate(), options.skus());
+    waitUntil(
+        Duration.ofSeconds(60),
+        "the changefeed topic " + TOPIC,
+        () -> {
+          try {
+            topicOffsets = new TopicOffsets(kafka, TOPIC);
+            return true;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
 
     List<Window> windows = new ArrayList<>();
     List<String> faults = new ArrayList<>();
@@ -242,6 +254,7 @@ public final class ChaosSuite {
     writer.stop();
     writing.join(TimeUnit.SECONDS.toMillis(30));
     log.info("load stopped: {} writes committed", writer.committedCount());
+    if (writer.failure != null) findings.add("the load writer failed: " + writer.failure);
     long t0 = System.nanoTime();
     boolean drained = awaitCaughtUp(Duration.ofSeconds(options.timeoutSeconds()), null) >= 0;
     log.info(
@@ -401,10 +414,13 @@ public final class ChaosSuite {
     long lastLog = 0;
     try {
       while (System.nanoTime() < deadline) {
-        long committedNow = writer.committedCount();
         try {
-          if (offsets == null) offsets = new TopicOffsets(kafka, TOPIC);
-          pending.add(new Snapshot(committedNow, offsets.end()));
+          if (offsets == null)
+            offsets = topicOffsets != null ? topicOffsets : new TopicOffsets(kafka, TOPIC);
+          topicOffsets = null;
+          Map<TopicPartition, Long> end = offsets.end();
+          long committedNow = writer.committedCount();
+          pending.add(new Snapshot(committedNow, end));
           if (audit.refresh(jdbc)) {
             List<LoadWriter.Version> all = writer.committed();
             while (verified < all.size()
@@ -424,7 +440,7 @@ public final class ChaosSuite {
                 "catching up: {} of {} committed versions audited, lag {}",
                 verified,
                 committedNow,
-                TopicOffsets.sum(offsets.end()) - TopicOffsets.sum(group));
+                TopicOffsets.sum(end) - TopicOffsets.sum(group));
           }
         } catch (RuntimeException e) {
           // a server is still coming back: try again
@@ -437,7 +453,8 @@ public final class ChaosSuite {
       }
       return -1;
     } finally {
-      if (offsets != null) offsets.close();
+      // kept for the next wait: a new admin client takes seconds to connect on a busy machine
+      topicOffsets = offsets;
     }
   }
 
@@ -588,6 +605,8 @@ public final class ChaosSuite {
   /** Stops every process, newest first, by its PID; also on failure. Idempotent. */
   synchronized void stopAll() {
     if (writer != null) writer.stop();
+    if (topicOffsets != null) topicOffsets.close();
+    topicOffsets = null;
     List<Component> list = new ArrayList<>(components.values());
     for (int i = list.size() - 1; i >= 0; i--) {
       Component c = list.get(i);
@@ -884,6 +903,7 @@ public final class ChaosSuite {
     private final Set<String> attempted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong failures = new AtomicLong();
+    private volatile RuntimeException failure;
 
     LoadWriter(String jdbc, int rate) {
       this.jdbc = jdbc;
@@ -929,6 +949,10 @@ public final class ChaosSuite {
               perRow.merge(sku, 1L, Long::sum);
             }
           }
+        } catch (RuntimeException e) {
+          failure = e;
+          log.error("writer: stopped by {}", e.toString());
+          return;
         } catch (SQLException e) {
           if (!down) log.warn("writer: write failed ({}), retrying", e.getMessage());
           down = true;

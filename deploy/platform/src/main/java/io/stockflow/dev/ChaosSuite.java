@@ -197,6 +197,9 @@ public final class ChaosSuite {
             ? options.dataDir()
             : Files.createTempDirectory("stockflow-chaos-").toAbsolutePath();
     Files.createDirectories(dir.resolve("logs"));
+    // The admin client warns on every reconnect while Kafka is down, which is the point of a fault.
+    if (LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient")
+        instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.ERROR);
     ChaosSuite suite = new ChaosSuite(options, dir);
     log.info("data and logs of every process in {}", dir);
     Thread hook = new Thread(suite::stopAll, "chaos-shutdown");

@@ -225,7 +225,8 @@ final class Lane implements Runnable {
 
   /**
    * The next batch: the queued segments up to {@code laneBatchRecords}; a batch subprocessor with a
-   * {@link Subprocessor#batchLinger()} waits for more until its oldest segment is that old.
+   * {@link Subprocessor#batchLinger()} waits for more until its oldest change is that old (segments
+   * of resolved timestamps only never wait: there is nothing to gather for them).
    */
   private List<Segment> take() throws InterruptedException {
     Segment first = queue.poll(TAKE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -233,14 +234,15 @@ final class Lane implements Runnable {
     List<Segment> taken = new ArrayList<>();
     taken.add(first);
     int records = first.records();
-    long deadline =
-        subprocessor.maxBatchSize() > 1
-            ? first.polledAtNanos() + subprocessor.batchLinger().toNanos()
-            : first.polledAtNanos();
+    long linger = subprocessor.maxBatchSize() > 1 ? subprocessor.batchLinger().toNanos() : 0;
+    Long oldestChange = first.changes().isEmpty() ? null : first.polledAtNanos();
     while (records < batchRecords && running) {
       Segment next = queue.poll();
       if (next == null) {
-        long wait = Math.min(deadline - System.nanoTime(), TAKE_WAIT.toNanos());
+        long wait =
+            oldestChange == null || linger == 0
+                ? 0
+                : Math.min(oldestChange + linger - System.nanoTime(), TAKE_WAIT.toNanos());
         if (wait <= 0) break;
         next = queue.poll(wait, TimeUnit.NANOSECONDS);
         if (next == null) continue;
@@ -251,6 +253,7 @@ final class Lane implements Runnable {
       }
       taken.add(next);
       records += next.records();
+      if (oldestChange == null && !next.changes().isEmpty()) oldestChange = next.polledAtNanos();
     }
     return taken;
   }

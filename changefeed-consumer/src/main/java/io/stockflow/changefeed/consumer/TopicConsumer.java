@@ -154,6 +154,11 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
     p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A consumer killed without leaving holds its partitions until its session times out; Kafka's
+    // 45 s default made a crashed consumer's changes up to 45 s late (docs/faults.md). 15 s still
+    // rides out a long GC pause; the poll loop never blocks on the lanes, so heartbeats keep up.
+    p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "15000");
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
     return p;
   }
 

@@ -400,6 +400,7 @@ public final class PipelineBenchmark {
     Instant windowStart = Instant.now();
     HandledLatencies w = new HandledLatencies(TOPIC, windowStart);
     window.set(w);
+    InKafkaLatencies inKafka = new InKafkaLatencies(stack.kafkaBootstrap(), TOPIC, w);
     long total = (long) rate * seconds;
     AtomicLong next = new AtomicLong(), done = new AtomicLong();
     LongAccumulator late = new LongAccumulator(Math::max, 0);
@@ -482,8 +483,10 @@ public final class PipelineBenchmark {
     }
     long end = System.nanoTime();
     window.set(null);
+    inKafka.close();
 
     Map<String, HandledLatencies.Summary> latencies = new TreeMap<>();
+    latencies.put(InKafkaLatencies.NAME, w.summary(InKafkaLatencies.NAME));
     for (String s : subprocessors) latencies.put(s, w.summary(s));
     Map<String, Double> callsAfter = temporalCalls();
     double calls = 0;

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class InKafkaLatencies implements AutoCloseable {
   static final String NAME = "(changefeed: commit → in Kafka)";
-  private static final Pattern UPDATED = Pattern.compile("\"updated\":\"(\\d+)\\.(\\d+)\"");
+  private static final Pattern UPDATED = Pattern.compile("\"updated\":\\s*\"(\\d+)\\.(\\d+)\"");
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;

@@ -336,9 +336,22 @@ final class Lane implements Runnable {
    */
   private void dispatch(List<Delivery> changes, boolean mayDefer) {
     if (changes.isEmpty()) return;
+    // Fences only of the rows the subprocessor wants: a lane that filters most changes out
+    // (restock,
+    // alerts) then costs no query for them. shouldProcess is cheap and side-effect free by
+    // contract.
     Set<String> keys = new HashSet<>();
-    changes.forEach(d -> keys.add(d.event().keyString()));
-    Map<FenceStore.Key, Hlc> stored = fences.load(topic, Set.of(subprocessor.name()), keys);
+    for (Delivery d : changes) {
+      boolean wanted;
+      try {
+        wanted = subprocessor.shouldProcess(d.event());
+      } catch (RuntimeException e) {
+        wanted = true; // the dispatcher dead-letters it
+      }
+      if (wanted) keys.add(d.event().keyString());
+    }
+    Map<FenceStore.Key, Hlc> stored =
+        keys.isEmpty() ? Map.of() : fences.load(topic, Set.of(subprocessor.name()), keys);
     boolean off = context.paused(subprocessor.name()) || sweepPending();
     Hlc wm = context.watermark().current().orElse(null);
     List<Delivery> held = dispatcher.dispatch(changes, stored, off, wm, mayDefer);

@@ -64,25 +64,56 @@ public class Idempotency {
       String operation,
       Object body,
       Transactions.Work<MutableHttpResponse<?>> work) {
-    if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-      throw ApiProblem.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters");
-    }
+    validateKey(key);
     String hash = key == null ? null : fingerprint(operation, body);
     for (int attempt = 1; ; attempt++) {
       try {
-        return transactions.run(
-            tx -> {
-              if (key == null) return work.apply(tx);
-              HttpResponse<?> stored = replay(tx, principal, key, hash);
-              if (stored != null) return stored;
-              MutableHttpResponse<?> response = work.apply(tx);
-              store(tx, principal, key, hash, response);
-              return response;
-            });
+        return transactions.run(tx -> inTransaction(tx, principal, key, hash, work));
       } catch (DataAccessException e) {
         if (!"23505".equals(e.sqlState()) || attempt >= UNIQUE_RACE_RETRIES) throw e;
       }
     }
+  }
+
+  /** 400 unless {@code key} is absent or 1..200 characters. */
+  public static void validateKey(String key) {
+    if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
+      throw ApiProblem.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters");
+    }
+  }
+
+  /**
+   * The part of {@link #run} inside the transaction, for a caller that owns the transaction (group
+   * commit runs several requests in one): replay the stored response, or run {@code work} and store
+   * its response in the same transaction. A unique violation (a concurrent request with the same
+   * key) propagates; the caller must roll it back and run the request again.
+   *
+   * @param hash {@link #fingerprint} of the request, null when there is no key
+   */
+  public HttpResponse<?> inTransaction(
+      DSLContext tx,
+      String principal,
+      String key,
+      String hash,
+      Transactions.Work<MutableHttpResponse<?>> work)
+      throws Exception {
+    if (key == null) return work.apply(tx);
+    HttpResponse<?> stored = replay(tx, principal, key, hash);
+    if (stored != null) return stored;
+    MutableHttpResponse<?> response = work.apply(tx);
+    store(tx, principal, key, hash, response);
+    return response;
+  }
+
+  /** True when {@code principal} already has a response stored under {@code key} (any request). */
+  public boolean stored(DSLContext db, String principal, String key) {
+    return key != null
+        && db.fetchExists(
+            API_IDEMPOTENCY_KEYS,
+            API_IDEMPOTENCY_KEYS
+                .PRINCIPAL
+                .eq(principal)
+                .and(API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY.eq(key)));
   }
 
   private HttpResponse<?> replay(DSLContext tx, String principal, String key, String hash)
@@ -123,7 +154,8 @@ public class Idempotency {
         .execute();
   }
 
-  private String fingerprint(String operation, Object body) {
+  /** SHA-256 of (operation, body): what a stored key's request must match. */
+  public String fingerprint(String operation, Object body) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(operation.getBytes(StandardCharsets.UTF_8));

@@ -56,11 +56,10 @@ public class PurchaseLimitController {
     this.idempotency = idempotency;
   }
 
-  /** {@code PUT} body. */
+  /** {@code PUT} body; whole numbers only ({@link WholeNumber}). */
   @Introspected
-  public record SetLimit(
-      @NotNull @Positive @Max(MAX_LIMIT) @JsonDeserialize(using = WholeNumber.AsLong.class)
-          Long maxPerCustomer) {}
+  @JsonDeserialize(using = WholeNumber.SetLimitDeserializer.class)
+  public record SetLimit(@NotNull @Positive @Max(MAX_LIMIT) Long maxPerCustomer) {}
 
   /** A SKU's limit. */
   @Introspected

@@ -39,15 +39,14 @@ public record ReserveRequest(
     this(cartId, lines, null);
   }
 
-  /** One cart line. */
+  /** One cart line. Bound by {@link WholeNumber.LineDeserializer}: 2.9 units is a 400, not 2. */
   @Introspected
+  @JsonDeserialize(using = WholeNumber.LineDeserializer.class)
   public record Line(
-      @NotNull @Positive @Max(10_000) @JsonDeserialize(using = WholeNumber.AsInteger.class)
-          Integer lineNo,
+      @NotNull @Positive @Max(10_000) Integer lineNo,
       @NotBlank @Size(max = 100) String sku,
       // 2.9 must not silently become 2: whole JSON integers only, 1..MAX_QUANTITY.
-      @NotNull @Positive @Max(MAX_QUANTITY) @JsonDeserialize(using = WholeNumber.AsLong.class)
-          Long quantity) {}
+      @NotNull @Positive @Max(MAX_QUANTITY) Long quantity) {}
 
   /** The most units one line may ask for: beyond it the request is refused (400), not tried. */
   public static final long MAX_QUANTITY = 100_000;

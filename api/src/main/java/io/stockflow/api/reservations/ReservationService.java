@@ -143,13 +143,43 @@ public class ReservationService {
    * group-commit batch and for the sold-out fast path: see {@link #soldOut}.
    */
   public Preflight preflight(DSLContext db, ReserveRequest request, boolean keyStored) {
-    if (keyStored || db.fetchExists(RESERVATIONS, RESERVATIONS.CART_ID.eq(request.cartId()))) {
-      return new Preflight(false, List.of(), Map.of());
-    }
+    if (keyStored) return new Preflight(false, List.of(), Map.of());
     Map<String, Long> demand = demand(request.lines());
-    int known = db.fetchCount(SKUS, SKUS.SKU.in(demand.keySet()));
-    if (known != demand.size()) return new Preflight(false, List.of(), Map.of());
-    Map<String, Map<String, Long>> availableByLocation = availability(db, demand.keySet());
+    // ONE statement, so one snapshot and one round trip (this read is all a sold-out refusal
+    // costs): whether the cart exists, which SKUs exist, and what each sellable row of an active
+    // location has available.
+    Field<Boolean> cartExists =
+        DSL.field(
+                DSL.exists(
+                    DSL.selectOne()
+                        .from(RESERVATIONS)
+                        .where(RESERVATIONS.CART_ID.eq(request.cartId()))))
+            .as("cart_exists");
+    Set<String> known = new HashSet<>();
+    boolean exists = false;
+    Map<String, Map<String, Long>> availableByLocation = new TreeMap<>();
+    for (var r :
+        db.select(SKUS.SKU, INVENTORY_LEVELS.LOCATION_ID, AVAILABLE, cartExists)
+            .from(SKUS)
+            .leftJoin(
+                INVENTORY_LEVELS
+                    .join(LOCATIONS)
+                    .on(LOCATIONS.ID.eq(INVENTORY_LEVELS.LOCATION_ID))
+                    .and(LOCATIONS.ACTIVE.isTrue()))
+            .on(INVENTORY_LEVELS.SKU.eq(SKUS.SKU))
+            .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+            .where(SKUS.SKU.in(demand.keySet()))
+            .fetch()) {
+      known.add(r.value1());
+      exists |= Boolean.TRUE.equals(r.value4());
+      if (r.value2() != null) {
+        availableByLocation
+            .computeIfAbsent(r.value2(), k -> new HashMap<>())
+            .put(r.value1(), r.value3());
+      }
+    }
+    // A known cart (same-cart answer) or an unknown SKU (422) is not a question of stock.
+    if (exists || known.size() != demand.size()) return new Preflight(false, List.of(), Map.of());
     return new Preflight(true, candidates(demand, availableByLocation), availableByLocation);
   }
 

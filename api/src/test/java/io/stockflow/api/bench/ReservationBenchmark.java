@@ -2,6 +2,7 @@ package io.stockflow.api.bench;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.stockflow.api.reservations.ReservationBatcher;
 import io.stockflow.api.support.Http;
 import io.stockflow.embedded.EmbeddedPostgresServer;
 import io.stockflow.embedded.Ports;
@@ -90,9 +91,12 @@ public final class ReservationBenchmark {
           flashConcurrency,
           units);
 
+      ReservationBatcher batcher = ctx.getBean(ReservationBatcher.class);
       Result raw = raw(pg.jdbcUrl(), requests, concurrency);
       run(http, "warm-up", Math.min(requests, 1_000), concurrency, i -> "HOT");
+      ReservationBatcher.Stats s0 = batcher.stats();
       Result hot = run(http, "API, one hot SKU", requests, concurrency, i -> "HOT");
+      ReservationBatcher.Stats s1 = batcher.stats();
       Result many =
           run(
               http,
@@ -100,7 +104,9 @@ public final class ReservationBenchmark {
               requests,
               concurrency,
               i -> "SKU-" + ThreadLocalRandom.current().nextInt(skus));
+      ReservationBatcher.Stats s2 = batcher.stats();
       Result flash = run(http, "flash sale", buyers, flashConcurrency, i -> "FLASH");
+      ReservationBatcher.Stats s3 = batcher.stats();
 
       System.out.println();
       System.out.printf(
@@ -111,6 +117,9 @@ public final class ReservationBenchmark {
           String.format(
               "%.2fx raw, %.2fx many-SKU rate", hot.rate() / raw.rate(), hot.rate() / many.rate()));
       print(many, String.format("%.2fx raw", many.rate() / raw.rate()));
+      System.out.printf(
+          "group commit: %s; %s; %s%n",
+          batches("hot", s0, s1), batches("many", s1, s2), batches("flash", s2, s3));
       long held =
           sql.fetchOne("SELECT reserved FROM inventory_levels WHERE sku = 'FLASH'")
               .get(0, Long.class);
@@ -135,6 +144,15 @@ public final class ReservationBenchmark {
               fiveXx));
       server.stop();
     }
+  }
+
+  /** Batches and mean requests per batch between two snapshots of the batcher's counters. */
+  private static String batches(
+      String name, ReservationBatcher.Stats a, ReservationBatcher.Stats b) {
+    long n = b.batches() - a.batches();
+    long requests = b.requests() - a.requests();
+    return String.format(
+        "%s %d batches, %.1f requests/batch", name, n, n == 0 ? 0.0 : (double) requests / n);
   }
 
   private static int count(Result r, int status) {

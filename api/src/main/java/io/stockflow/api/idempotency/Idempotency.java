@@ -13,11 +13,14 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * Runs every POST: one database transaction (through {@link Transactions#run}, so 40001 is
@@ -103,6 +106,52 @@ public class Idempotency {
     MutableHttpResponse<?> response = work.apply(tx);
     store(tx, principal, key, hash, response);
     return response;
+  }
+
+  /** A (principal, key) pair and, for {@link #storeAll}, the response to store under it. */
+  public record Keyed(String principal, String key, String hash, HttpResponse<?> response) {}
+
+  /** The pairs among {@code keys} that already have a stored response (one statement). */
+  public Set<Keyed> storedAmong(DSLContext tx, List<Keyed> keys) {
+    if (keys.isEmpty()) return Set.of();
+    Set<List<String>> found = new HashSet<>();
+    tx.select(API_IDEMPOTENCY_KEYS.PRINCIPAL, API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY)
+        .from(API_IDEMPOTENCY_KEYS)
+        .where(
+            DSL.row(API_IDEMPOTENCY_KEYS.PRINCIPAL, API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY)
+                .in(keys.stream().map(k -> DSL.row(k.principal(), k.key())).toList()))
+        .forEach(r -> found.add(List.of(r.value1(), r.value2())));
+    Set<Keyed> result = new HashSet<>();
+    for (Keyed k : keys) if (found.contains(List.of(k.principal(), k.key()))) result.add(k);
+    return result;
+  }
+
+  /**
+   * Stores several responses in ONE multi-row insert, in the caller's transaction (so, as in {@link
+   * #run}, a stored response always means its effect committed). A unique violation means a
+   * concurrent request with one of the keys won; the caller rolls back and runs them one by one.
+   */
+  public void storeAll(DSLContext tx, List<Keyed> responses) throws JsonProcessingException {
+    if (responses.isEmpty()) return;
+    var insert =
+        tx.insertInto(
+            API_IDEMPOTENCY_KEYS,
+            API_IDEMPOTENCY_KEYS.PRINCIPAL,
+            API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY,
+            API_IDEMPOTENCY_KEYS.REQUEST_HASH,
+            API_IDEMPOTENCY_KEYS.STATUS_CODE,
+            API_IDEMPOTENCY_KEYS.RESPONSE_BODY);
+    for (Keyed k : responses) {
+      Object body = k.response().getBody().orElse(null);
+      insert =
+          insert.values(
+              k.principal(),
+              k.key(),
+              k.hash(),
+              (long) k.response().getStatus().getCode(),
+              body == null ? null : json.writeValueAsString(body));
+    }
+    insert.execute();
   }
 
   /** True when {@code principal} already has a response stored under {@code key} (any request). */

@@ -94,7 +94,8 @@ public class ReservationController {
       ReservationBatcher.Result r =
           batcher.submit(
               new ReservationBatcher.Key(request.lines().get(0).sku(), location),
-              request.customerRef(),
+              new ReservationBatcher.Member(
+                  request, principal, idempotencyKey, idempotencyKey == null ? null : hash),
               tx ->
                   idempotency.inTransaction(
                       tx,

@@ -208,8 +208,8 @@ public class ReservationService {
    * when the SKU has a limit: a group-commit batch takes all of them before any inventory row, so
    * its per-request checks then never wait while holding an inventory row lock.
    */
-  public void lockPurchaseLimits(DSLContext tx, String sku, Collection<String> customers) {
-    if (customers.isEmpty() || limitOf(tx, sku) == null) return;
+  public boolean lockPurchaseLimits(DSLContext tx, String sku, Collection<String> customers) {
+    if (customers.isEmpty() || limitOf(tx, sku) == null) return false;
     var insert =
         tx.insertInto(
             PURCHASE_LIMIT_LOCKS, PURCHASE_LIMIT_LOCKS.SKU, PURCHASE_LIMIT_LOCKS.CUSTOMER_REF);
@@ -219,6 +219,79 @@ public class ReservationService {
         .doUpdate()
         .set(PURCHASE_LIMIT_LOCKS.LAST_CHECKED, DSL.currentOffsetDateTime())
         .execute();
+    return true;
+  }
+
+  /** The carts among {@code cartIds} that already have reservations. */
+  public Set<String> existingCarts(DSLContext tx, Collection<String> cartIds) {
+    return new HashSet<>(
+        tx.selectDistinct(RESERVATIONS.CART_ID)
+            .from(RESERVATIONS)
+            .where(RESERVATIONS.CART_ID.in(cartIds))
+            .fetch(RESERVATIONS.CART_ID));
+  }
+
+  /**
+   * Reserves a run of NEW single-line carts (distinct cart ids, none existing, no purchase limit to
+   * check) for the same (sku, location) in a few statements instead of several per cart: lock the
+   * row and read what is available ({@code SELECT … FOR UPDATE}), hand it out in arrival order (a
+   * cart gets its units if they are still there, else it is refused here — exactly what one
+   * conditional UPDATE per cart in that order would do), then ONE conditional UPDATE adding the
+   * total to {@code reserved} (re-checked by the database: {@code on_hand - allocated - reserved >=
+   * total}, and the CHECK behind it) and ONE multi-row INSERT of the reservations.
+   *
+   * @return per cart, its reservation, or null when the location had not enough for it
+   */
+  public List<CartReservation> reserveRun(
+      DSLContext tx, String sku, String location, List<ReserveRequest> run) {
+    Long available =
+        tx.select(AVAILABLE)
+            .from(INVENTORY_LEVELS)
+            .where(INVENTORY_LEVELS.SKU.eq(sku))
+            .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+            .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+            .forUpdate()
+            .fetchOne(AVAILABLE);
+    List<CartReservation> result = new ArrayList<>();
+    long remaining = available == null ? 0 : available;
+    long total = 0;
+    List<ReserveRequest> granted = new ArrayList<>();
+    for (ReserveRequest r : run) {
+      long q = r.lines().get(0).quantity();
+      if (q <= remaining) {
+        remaining -= q;
+        total += q;
+        granted.add(r);
+        result.add(null); // filled below
+      } else {
+        result.add(null);
+      }
+    }
+    if (granted.isEmpty()) return result;
+    int changed =
+        tx.update(INVENTORY_LEVELS)
+            .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.plus(total))
+            .where(INVENTORY_LEVELS.SKU.eq(sku))
+            .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+            .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+            .and(
+                INVENTORY_LEVELS
+                    .ON_HAND
+                    .minus(INVENTORY_LEVELS.ALLOCATED)
+                    .minus(INVENTORY_LEVELS.RESERVED)
+                    .ge(total))
+            .execute();
+    if (changed != 1) {
+      // Cannot happen while we hold the row lock; if it does, let the caller fall back to the
+      // one-request-at-a-time path rather than trust the arithmetic.
+      throw new IllegalStateException(
+          "inventory_levels(" + sku + ", " + location + ") changed under its row lock");
+    }
+    List<CartReservation> views = insertHolds(tx, granted, location);
+    for (int i = 0, g = 0; i < run.size(); i++) {
+      if (g < granted.size() && run.get(i) == granted.get(g)) result.set(i, views.get(g++));
+    }
+    return result;
   }
 
   /**
@@ -297,6 +370,12 @@ public class ReservationService {
 
   /** Inserts one active reservation per line at {@code location}; returns the cart's view. */
   private CartReservation insertHolds(DSLContext tx, ReserveRequest request, String location) {
+    return insertHolds(tx, List.of(request), location).get(0);
+  }
+
+  /** The same for several carts in ONE multi-row INSERT; views in the order of {@code requests}. */
+  private List<CartReservation> insertHolds(
+      DSLContext tx, List<ReserveRequest> requests, String location) {
     // Microseconds, as the column stores them, so the view built below equals what a read returns.
     Instant expiresAt = clock.instant().plus(config.getTtl()).truncatedTo(ChronoUnit.MICROS);
     OffsetDateTime expires = OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC);
@@ -311,26 +390,30 @@ public class ReservationService {
             RESERVATIONS.STATUS,
             RESERVATIONS.EXPIRES_AT,
             RESERVATIONS.CUSTOMER_REF);
-    List<CartReservation.Line> view = new ArrayList<>();
-    for (ReserveRequest.Line l : request.lines()) {
-      String id = reservationId(request.cartId(), l.lineNo());
-      insert =
-          insert.values(
-              id,
-              request.cartId(),
-              l.sku(),
-              location,
-              l.quantity(),
-              "active",
-              expires,
-              request.customerRef());
-      view.add(new CartReservation.Line(id, l.lineNo(), l.sku(), l.quantity(), "active"));
+    List<CartReservation> views = new ArrayList<>();
+    for (ReserveRequest request : requests) {
+      List<CartReservation.Line> view = new ArrayList<>();
+      for (ReserveRequest.Line l : request.lines()) {
+        String id = reservationId(request.cartId(), l.lineNo());
+        insert =
+            insert.values(
+                id,
+                request.cartId(),
+                l.sku(),
+                location,
+                l.quantity(),
+                "active",
+                expires,
+                request.customerRef());
+        view.add(new CartReservation.Line(id, l.lineNo(), l.sku(), l.quantity(), "active"));
+      }
+      // Built from what was inserted rather than read back: one statement less per request,
+      // which counts inside a group-commit batch.
+      view.sort(Comparator.comparingInt(CartReservation.Line::lineNo));
+      views.add(new CartReservation(request.cartId(), location, "active", expiresAt, view));
     }
     insert.execute();
-    // Built from what was inserted rather than read back: one statement less per request,
-    // which counts inside a group-commit batch.
-    view.sort(Comparator.comparingInt(CartReservation.Line::lineNo));
-    return new CartReservation(request.cartId(), location, "active", expiresAt, view);
+    return views;
   }
 
   /** The cart's reservations, or 404. */

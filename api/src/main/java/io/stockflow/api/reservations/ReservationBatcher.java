@@ -56,6 +56,8 @@ public class ReservationBatcher {
   private final LongAdder batches = new LongAdder();
   private final LongAdder batched = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder setRuns = new LongAdder();
+  private final LongAdder fallbacks = new LongAdder();
   private final DistributionSummary batchSizes;
 
   public ReservationBatcher(
@@ -81,11 +83,14 @@ public class ReservationBatcher {
     }
   }
 
-  /** Totals on this instance since start: batches run, requests in them, 429s answered. */
-  public record Stats(long batches, long requests, long refused) {}
+  /**
+   * Totals on this instance since start: batches run, requests in them, 429s answered, set-based
+   * runs, and those of them that fell back to one request at a time.
+   */
+  public record Stats(long batches, long requests, long refused, long setRuns, long fallbacks) {}
 
   public Stats stats() {
-    return new Stats(batches.sum(), batched.sum(), refused.sum());
+    return new Stats(batches.sum(), batched.sum(), refused.sum(), setRuns.sum(), fallbacks.sum());
   }
 
   /** A lane: one row of inventory_levels. */
@@ -266,6 +271,7 @@ public class ReservationBatcher {
    */
   private void runSet(DSLContext tx, Key key, List<Pending> batch, int from, int to, Result[] out)
       throws Exception {
+    setRuns.increment();
     tx.execute("SAVEPOINT reservation_run");
     try {
       List<Pending> run = batch.subList(from, to);
@@ -308,6 +314,7 @@ public class ReservationBatcher {
       tx.execute("RELEASE SAVEPOINT reservation_run");
     } catch (Exception e) {
       if (Transactions.isRetryable(e)) throw e;
+      fallbacks.increment();
       log.debug("set-based run for {} fell back to one at a time", key, e);
       tx.execute("ROLLBACK TO SAVEPOINT reservation_run");
       tx.execute("RELEASE SAVEPOINT reservation_run");

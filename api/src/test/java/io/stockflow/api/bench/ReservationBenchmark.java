@@ -152,7 +152,12 @@ public final class ReservationBenchmark {
     long n = b.batches() - a.batches();
     long requests = b.requests() - a.requests();
     return String.format(
-        "%s %d batches, %.1f requests/batch", name, n, n == 0 ? 0.0 : (double) requests / n);
+        "%s %d batches, %.1f requests/batch, %d set-based runs (%d fell back)",
+        name,
+        n,
+        n == 0 ? 0.0 : (double) requests / n,
+        b.setRuns() - a.setRuns(),
+        b.fallbacks() - a.fallbacks());
   }
 
   private static int count(Result r, int status) {

@@ -6,6 +6,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.stockflow.api.support.ApiIT;
 import io.stockflow.api.support.Http;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class FlashSaleIT extends ApiIT {
+  @Inject ReservationBatcher batcher;
 
   @Override
   protected Map<String, String> moreProperties() {
@@ -79,6 +81,10 @@ class FlashSaleIT extends ApiIT {
         sql.fetchOne("SELECT count(DISTINCT created_at) FROM reservations WHERE sku = 'FS-HOT'")
             .get(0, Long.class);
     assertThat(transactions).isLessThan(60);
+    // ... through the set-based path, which never had to fall back to one request at a time.
+    ReservationBatcher.Stats stats = batcher.stats();
+    assertThat(stats.setRuns()).isPositive();
+    assertThat(stats.fallbacks()).isZero();
   }
 
   @Test

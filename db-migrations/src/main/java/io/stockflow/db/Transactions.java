@@ -21,6 +21,13 @@ public final class Transactions {
   private static final Logger log = LoggerFactory.getLogger(Transactions.class);
   static final String SERIALIZATION_FAILURE = "40001";
 
+  /**
+   * PostgreSQL's deadlock_detected: the victim's transaction was rolled back whole, so running it
+   * again is exactly as safe as after a 40001. Code keeps one lock order (sku, location) wherever
+   * it can; this is the backstop for the cases it cannot (e.g. a cart trying a second location).
+   */
+  static final String DEADLOCK_DETECTED = "40P01";
+
   private final DSLContext dsl;
   private final int maxAttempts;
   private final Duration baseBackoff;
@@ -69,18 +76,20 @@ public final class Transactions {
     }
   }
 
+  private static boolean retryable(String sqlState) {
+    return SERIALIZATION_FAILURE.equals(sqlState) || DEADLOCK_DETECTED.equals(sqlState);
+  }
+
   /** The DSLContext outside any transaction, for single statements that need no retry loop. */
   public DSLContext dsl() {
     return dsl;
   }
 
-  /** True when the failure (or any cause) carries SQLSTATE 40001. */
+  /** True when the failure (or any cause) carries SQLSTATE 40001 or 40P01 (deadlock). */
   public static boolean isRetryable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && SERIALIZATION_FAILURE.equals(sql.getSQLState()))
-        return true;
-      if (t instanceof DataAccessException dae && SERIALIZATION_FAILURE.equals(dae.sqlState()))
-        return true;
+      if (t instanceof SQLException sql && retryable(sql.getSQLState())) return true;
+      if (t instanceof DataAccessException dae && retryable(dae.sqlState())) return true;
       if (t.getCause() == t) break;
     }
     return false;

@@ -8,10 +8,15 @@ import org.junit.jupiter.api.Test;
 
 class TransactionsTest {
   @Test
-  void retriesOnlySerializationFailures() {
+  void retriesOnlySerializationFailuresAndDeadlocks() {
     assertThat(
             Transactions.isRetryable(
                 new DataAccessException("x", new SQLException("restart", "40001"))))
+        .isTrue();
+    // A deadlock victim was rolled back whole: as safe to run again as a 40001.
+    assertThat(
+            Transactions.isRetryable(
+                new DataAccessException("x", new SQLException("deadlock detected", "40P01"))))
         .isTrue();
     assertThat(Transactions.isRetryable(new RuntimeException(new SQLException("check", "23514"))))
         .isFalse();

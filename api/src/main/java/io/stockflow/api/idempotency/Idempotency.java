@@ -13,11 +13,14 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * Runs every POST: one database transaction (through {@link Transactions#run}, so 40001 is
@@ -64,25 +67,102 @@ public class Idempotency {
       String operation,
       Object body,
       Transactions.Work<MutableHttpResponse<?>> work) {
-    if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-      throw ApiProblem.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters");
-    }
+    validateKey(key);
     String hash = key == null ? null : fingerprint(operation, body);
     for (int attempt = 1; ; attempt++) {
       try {
-        return transactions.run(
-            tx -> {
-              if (key == null) return work.apply(tx);
-              HttpResponse<?> stored = replay(tx, principal, key, hash);
-              if (stored != null) return stored;
-              MutableHttpResponse<?> response = work.apply(tx);
-              store(tx, principal, key, hash, response);
-              return response;
-            });
+        return transactions.run(tx -> inTransaction(tx, principal, key, hash, work));
       } catch (DataAccessException e) {
         if (!"23505".equals(e.sqlState()) || attempt >= UNIQUE_RACE_RETRIES) throw e;
       }
     }
+  }
+
+  /** 400 unless {@code key} is absent or 1..200 characters. */
+  public static void validateKey(String key) {
+    if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
+      throw ApiProblem.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters");
+    }
+  }
+
+  /**
+   * The part of {@link #run} inside the transaction, for a caller that owns the transaction (group
+   * commit runs several requests in one): replay the stored response, or run {@code work} and store
+   * its response in the same transaction. A unique violation (a concurrent request with the same
+   * key) propagates; the caller must roll it back and run the request again.
+   *
+   * @param hash {@link #fingerprint} of the request, null when there is no key
+   */
+  public HttpResponse<?> inTransaction(
+      DSLContext tx,
+      String principal,
+      String key,
+      String hash,
+      Transactions.Work<MutableHttpResponse<?>> work)
+      throws Exception {
+    if (key == null) return work.apply(tx);
+    HttpResponse<?> stored = replay(tx, principal, key, hash);
+    if (stored != null) return stored;
+    MutableHttpResponse<?> response = work.apply(tx);
+    store(tx, principal, key, hash, response);
+    return response;
+  }
+
+  /** A (principal, key) pair and, for {@link #storeAll}, the response to store under it. */
+  public record Keyed(String principal, String key, String hash, HttpResponse<?> response) {}
+
+  /** The pairs among {@code keys} that already have a stored response (one statement). */
+  public Set<Keyed> storedAmong(DSLContext tx, List<Keyed> keys) {
+    if (keys.isEmpty()) return Set.of();
+    Set<List<String>> found = new HashSet<>();
+    tx.select(API_IDEMPOTENCY_KEYS.PRINCIPAL, API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY)
+        .from(API_IDEMPOTENCY_KEYS)
+        .where(
+            DSL.row(API_IDEMPOTENCY_KEYS.PRINCIPAL, API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY)
+                .in(keys.stream().map(k -> DSL.row(k.principal(), k.key())).toList()))
+        .forEach(r -> found.add(List.of(r.value1(), r.value2())));
+    Set<Keyed> result = new HashSet<>();
+    for (Keyed k : keys) if (found.contains(List.of(k.principal(), k.key()))) result.add(k);
+    return result;
+  }
+
+  /**
+   * Stores several responses in ONE multi-row insert, in the caller's transaction (so, as in {@link
+   * #run}, a stored response always means its effect committed). A unique violation means a
+   * concurrent request with one of the keys won; the caller rolls back and runs them one by one.
+   */
+  public void storeAll(DSLContext tx, List<Keyed> responses) throws JsonProcessingException {
+    if (responses.isEmpty()) return;
+    var insert =
+        tx.insertInto(
+            API_IDEMPOTENCY_KEYS,
+            API_IDEMPOTENCY_KEYS.PRINCIPAL,
+            API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY,
+            API_IDEMPOTENCY_KEYS.REQUEST_HASH,
+            API_IDEMPOTENCY_KEYS.STATUS_CODE,
+            API_IDEMPOTENCY_KEYS.RESPONSE_BODY);
+    for (Keyed k : responses) {
+      Object body = k.response().getBody().orElse(null);
+      insert =
+          insert.values(
+              k.principal(),
+              k.key(),
+              k.hash(),
+              (long) k.response().getStatus().getCode(),
+              body == null ? null : json.writeValueAsString(body));
+    }
+    insert.execute();
+  }
+
+  /** True when {@code principal} already has a response stored under {@code key} (any request). */
+  public boolean stored(DSLContext db, String principal, String key) {
+    return key != null
+        && db.fetchExists(
+            API_IDEMPOTENCY_KEYS,
+            API_IDEMPOTENCY_KEYS
+                .PRINCIPAL
+                .eq(principal)
+                .and(API_IDEMPOTENCY_KEYS.IDEMPOTENCY_KEY.eq(key)));
   }
 
   private HttpResponse<?> replay(DSLContext tx, String principal, String key, String hash)
@@ -123,7 +203,8 @@ public class Idempotency {
         .execute();
   }
 
-  private String fingerprint(String operation, Object body) {
+  /** SHA-256 of (operation, body): what a stored key's request must match. */
+  public String fingerprint(String operation, Object body) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(operation.getBytes(StandardCharsets.UTF_8));

@@ -14,6 +14,7 @@ import io.stockflow.db.jooq.tables.records.ReservationsRecord;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +156,13 @@ public class OrderService {
           Map.of("orderId", id.toString()));
     }
     if (to == OrderStatus.SHIPPED || to == OrderStatus.CANCELLED) {
-      for (OrderLinesRecord line : lines(tx, id)) {
+      // Same lock order as reserve/confirm/release (sku; one location per order), so a ship or
+      // cancel never deadlocks with a checkout touching the same rows in another order.
+      List<OrderLinesRecord> bySku = new ArrayList<>(lines(tx, id));
+      bySku.sort(
+          Comparator.comparing(OrderLinesRecord::getSku)
+              .thenComparing(OrderLinesRecord::getLineNo));
+      for (OrderLinesRecord line : bySku) {
         consumeAllocation(tx, order.getLocationId(), line, to == OrderStatus.SHIPPED);
       }
     }

@@ -19,6 +19,7 @@ public final class ApiProblem extends RuntimeException {
   private final String title;
   private final List<FieldError> errors;
   private final Map<String, Object> extensions;
+  private final Long retryAfterSeconds;
 
   /** One invalid input: the JSON path or parameter name, and why it is invalid. */
   public record FieldError(String field, String reason) {}
@@ -30,7 +31,19 @@ public final class ApiProblem extends RuntimeException {
       String detail,
       List<FieldError> errors,
       Map<String, Object> extensions) {
+    this(status, type, title, detail, errors, extensions, null);
+  }
+
+  private ApiProblem(
+      HttpStatus status,
+      String type,
+      String title,
+      String detail,
+      List<FieldError> errors,
+      Map<String, Object> extensions,
+      Long retryAfterSeconds) {
     super(detail, null, false, false);
+    this.retryAfterSeconds = retryAfterSeconds;
     this.status = status;
     this.type = type;
     this.title = title;
@@ -60,6 +73,29 @@ public final class ApiProblem extends RuntimeException {
 
   public Map<String, Object> extensions() {
     return extensions;
+  }
+
+  /** Seconds for the {@code Retry-After} header, or null for none. */
+  public Long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /**
+   * 429 with {@code Retry-After}: the request was not admitted (nothing was done), so the caller
+   * may simply send it again after {@code retryAfterSeconds}.
+   */
+  public static ApiProblem tooManyRequests(
+      String type, String detail, long retryAfterSeconds, Map<String, Object> extensions) {
+    Map<String, Object> ext = new LinkedHashMap<>(extensions);
+    ext.put("retryAfterSeconds", retryAfterSeconds);
+    return new ApiProblem(
+        HttpStatus.TOO_MANY_REQUESTS,
+        type,
+        "Too many requests",
+        detail,
+        List.of(),
+        ext,
+        retryAfterSeconds);
   }
 
   /** 404: the entity named in the path does not exist. */

@@ -1,5 +1,6 @@
 package io.stockflow.api.problem;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -46,7 +47,12 @@ public final class Problems {
   /** The response for {@code problem}, answering {@code request}. */
   public static MutableHttpResponse<Map<String, Object>> response(
       HttpRequest<?> request, ApiProblem problem) {
-    return HttpResponse.<Map<String, Object>>status(problem.status())
+    MutableHttpResponse<Map<String, Object>> response =
+        HttpResponse.<Map<String, Object>>status(problem.status());
+    if (problem.retryAfterSeconds() != null) {
+      response.header(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
+    }
+    return response
         .contentType(PROBLEM_JSON)
         .body(
             body(

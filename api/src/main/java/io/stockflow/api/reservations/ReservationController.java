@@ -2,7 +2,9 @@ package io.stockflow.api.reservations;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -14,6 +16,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.api.problem.Problems;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,12 +34,28 @@ public class ReservationController {
   private final ReservationService reservations;
   private final Idempotency idempotency;
   private final Transactions transactions;
+  private final ReservationBatcher batcher;
+  private final ReservationsConfiguration config;
+
+  private static final String OPERATION = "POST /reservations";
+
+  /**
+   * Group-commit attempts of one request before it falls back to its own transaction (which tries
+   * every candidate location under the locks): bounds the work when stock moves between locations.
+   */
+  private static final int MAX_LAPS = 3;
 
   public ReservationController(
-      ReservationService reservations, Idempotency idempotency, Transactions transactions) {
+      ReservationService reservations,
+      Idempotency idempotency,
+      Transactions transactions,
+      ReservationBatcher batcher,
+      ReservationsConfiguration config) {
     this.reservations = reservations;
     this.idempotency = idempotency;
     this.transactions = transactions;
+    this.batcher = batcher;
+    this.config = config;
   }
 
   @Operation(
@@ -43,23 +63,86 @@ public class ReservationController {
       description =
           "201 with the reservations (one location for the whole cart, see README for the rule);"
               + " 200 when the same cart was already reserved with the same lines; 409"
-              + " insufficient-stock listing unservable lines; 422 unknown-sku.")
+              + " insufficient-stock listing unservable lines, or purchase-limit-exceeded; 422"
+              + " unknown-sku; 429 with Retry-After when too many requests already wait for the"
+              + " same SKU and location.")
   @Post
   public HttpResponse<?> reserve(
       @Body @Valid ReserveRequest request,
       @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
-      Authentication caller) {
+      Authentication caller,
+      HttpRequest<?> httpRequest) {
+    Idempotency.validateKey(idempotencyKey);
+    String principal = caller.getName();
+    // A committed read, no lock: refuse a sold-out cart at once (see ReservationService#soldOut for
+    // why that is exact) and pick the location a single-line cart queues for.
+    ReservationService.Preflight pre =
+        reservations.preflight(
+            transactions.dsl(),
+            request,
+            idempotency.stored(transactions.dsl(), principal, idempotencyKey));
+    for (int lap = 1; ; lap++) {
+      ApiProblem soldOut = reservations.soldOut(request, pre);
+      // Returned, not thrown: the same problem+json, without Micronaut's exception-handler lookup,
+      // which a profile of a flash sale (mostly refusals) showed among the costs of a refusal.
+      if (soldOut != null) return Problems.response(httpRequest, soldOut);
+      // Multi-line carts keep one transaction each (atomic across rows, rows locked in (sku,
+      // location) order); so do replays, known carts and unknown SKUs, whose answer is not a hold.
+      if (!config.isGroupCommit()
+          || request.lines().size() != 1
+          || !pre.fresh()
+          || lap > MAX_LAPS) {
+        return reserveAlone(request, idempotencyKey, principal);
+      }
+      String location = pre.candidates().get(0);
+      String hash = idempotency.fingerprint(OPERATION, request);
+      ReservationBatcher.Result r =
+          batcher.submit(
+              new ReservationBatcher.Key(request.lines().get(0).sku(), location),
+              new ReservationBatcher.Member(
+                  request, principal, idempotencyKey, idempotencyKey == null ? null : hash),
+              tx ->
+                  idempotency.inTransaction(
+                      tx,
+                      principal,
+                      idempotencyKey,
+                      idempotencyKey == null ? null : hash,
+                      t -> created(reservations.reserveAt(t, request, location))));
+      switch (r.kind()) {
+        case DONE:
+          return r.response();
+        case FAILED:
+          throw r.error();
+        case ALONE:
+          return reserveAlone(request, idempotencyKey, principal);
+        case NOT_HERE:
+          // The stock went while we queued: look again (a committed read); either another
+          // location has some, or this is a sold-out refusal like any other.
+          pre =
+              reservations.preflight(
+                  transactions.dsl(),
+                  request,
+                  idempotency.stored(transactions.dsl(), principal, idempotencyKey));
+          break;
+        default:
+          throw new IllegalStateException(r.kind().name());
+      }
+    }
+  }
+
+  /** One transaction for this cart alone: the path of multi-line carts. */
+  private HttpResponse<?> reserveAlone(
+      ReserveRequest request, String idempotencyKey, String principal) {
     return idempotency.run(
-        caller.getName(),
+        principal,
         idempotencyKey,
-        "POST /reservations",
+        OPERATION,
         request,
-        tx -> {
-          ReservationService.Outcome o = reservations.reserve(tx, request);
-          return o.created()
-              ? HttpResponse.created(o.reservation())
-              : HttpResponse.ok(o.reservation());
-        });
+        tx -> created(reservations.reserve(tx, request)));
+  }
+
+  private static MutableHttpResponse<?> created(ReservationService.Outcome o) {
+    return o.created() ? HttpResponse.created(o.reservation()) : HttpResponse.ok(o.reservation());
   }
 
   @Operation(summary = "A cart's reservations")

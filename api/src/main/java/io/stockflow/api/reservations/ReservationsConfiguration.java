@@ -22,4 +22,78 @@ public class ReservationsConfiguration {
     }
     this.ttl = ttl;
   }
+
+  private boolean groupCommit = true;
+  private int maxQueue = 256;
+  private int maxBatch = 64;
+  private Duration batchWindow = Duration.ZERO;
+  private Duration retryAfter = Duration.ofSeconds(1);
+
+  /**
+   * {@code stockflow.reservations.group-commit} (default true): single-line carts for the same
+   * (sku, location) are coalesced into one transaction. false: every cart is its own transaction.
+   */
+  public boolean isGroupCommit() {
+    return groupCommit;
+  }
+
+  public void setGroupCommit(boolean groupCommit) {
+    this.groupCommit = groupCommit;
+  }
+
+  /**
+   * {@code stockflow.reservations.max-queue} (default 256): requests waiting per (sku, location) on
+   * one instance beyond the batch in flight; one more is answered 429 with Retry-After.
+   */
+  public int getMaxQueue() {
+    return maxQueue;
+  }
+
+  public void setMaxQueue(int maxQueue) {
+    if (maxQueue < 1) throw new IllegalArgumentException("max-queue must be >= 1");
+    this.maxQueue = maxQueue;
+  }
+
+  /**
+   * {@code stockflow.reservations.max-batch} (default 64): requests per group-commit transaction.
+   * Each runs under a savepoint; PostgreSQL keeps 64 subtransactions per transaction in shared
+   * memory before spilling to disk (subxid overflow), so more would slow every other session.
+   */
+  public int getMaxBatch() {
+    return maxBatch;
+  }
+
+  public void setMaxBatch(int maxBatch) {
+    if (maxBatch < 1) throw new IllegalArgumentException("max-batch must be >= 1");
+    this.maxBatch = maxBatch;
+  }
+
+  /**
+   * {@code stockflow.reservations.batch-window} (default 0): how long a batch waits for more
+   * requests before it starts. 0 is usually right: while one batch commits, newcomers queue and
+   * form the next, so the window adapts to the commit latency by itself and a lone request does not
+   * wait.
+   */
+  public Duration getBatchWindow() {
+    return batchWindow;
+  }
+
+  public void setBatchWindow(Duration batchWindow) {
+    if (batchWindow == null || batchWindow.isNegative()) {
+      throw new IllegalArgumentException("batch-window must be >= 0");
+    }
+    this.batchWindow = batchWindow;
+  }
+
+  /** {@code stockflow.reservations.retry-after} (default 1s): the 429's Retry-After. */
+  public Duration getRetryAfter() {
+    return retryAfter;
+  }
+
+  public void setRetryAfter(Duration retryAfter) {
+    if (retryAfter == null || retryAfter.isNegative()) {
+      throw new IllegalArgumentException("retry-after must be >= 0");
+    }
+    this.retryAfter = retryAfter;
+  }
 }

@@ -1,6 +1,8 @@
 package io.stockflow.api.reservations;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -23,12 +25,29 @@ public record ReserveRequest(
     @NotBlank
         @Pattern(regexp = "[^:\\s]{1,100}", message = "must be 1-100 characters, no ':' or spaces")
         String cartId,
-    @NotEmpty @Size(max = 100) List<@Valid @NotNull Line> lines) {
+    @NotEmpty @Size(max = 100) List<@Valid @NotNull Line> lines,
+    @Nullable
+        @Pattern(regexp = "\\S{1,200}", message = "must be 1-200 characters, no spaces")
+        @Schema(
+            description =
+                "who the cart is for; per-customer purchase limits (PUT /ops/purchase-limits/{sku})"
+                    + " count this customer's holds")
+        String customerRef) {
 
-  /** One cart line. */
+  /** Without a customer reference (no purchase limit applies). */
+  public ReserveRequest(String cartId, List<Line> lines) {
+    this(cartId, lines, null);
+  }
+
+  /** One cart line. Bound by {@link WholeNumber.LineDeserializer}: 2.9 units is a 400, not 2. */
   @Introspected
+  @JsonDeserialize(using = WholeNumber.LineDeserializer.class)
   public record Line(
       @NotNull @Positive @Max(10_000) Integer lineNo,
       @NotBlank @Size(max = 100) String sku,
-      @NotNull @Positive @Max(100_000) Long quantity) {}
+      // 2.9 must not silently become 2: whole JSON integers only, 1..MAX_QUANTITY.
+      @NotNull @Positive @Max(MAX_QUANTITY) Long quantity) {}
+
+  /** The most units one line may ask for: beyond it the request is refused (400), not tried. */
+  public static final long MAX_QUANTITY = 100_000;
 }

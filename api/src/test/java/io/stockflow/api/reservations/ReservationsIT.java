@@ -159,6 +159,42 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
+  void fractional_zero_and_out_of_range_quantities_are_400_never_rounded() {
+    location("R7F-A", "us-west");
+    sku("R7F-X");
+    stock("R7F-X", "R7F-A", 10);
+    List<String> before = snapshot();
+    // Jackson's default would bind 2.9 as 2 and "2" as 2 and hold 2 units: a silent change of
+    // what the buyer asked for. Each of these must be refused and hold nothing.
+    for (String quantity :
+        List.of("2.9", "2.0", "1e2", "\"2\"", "0", "-1", "100001", "9223372036854775808", "true")) {
+      String body =
+          "{\"cartId\":\"c-r7f\",\"lines\":[{\"lineNo\":1,\"sku\":\"R7F-X\",\"quantity\":"
+              + quantity
+              + "}]}";
+      Http.Response r = channel().post("/reservations", body);
+      assertThat(r.status()).as(quantity).isEqualTo(400);
+      assertThat(r.contentType()).as(quantity).startsWith("application/problem+json");
+    }
+    Http.Response lineNo =
+        channel()
+            .post(
+                "/reservations",
+                "{\"cartId\":\"c-r7f\",\"lines\":[{\"lineNo\":1.5,\"sku\":\"R7F-X\",\"quantity\":1}]}");
+    assertThat(lineNo.status()).isEqualTo(400);
+    Http.Response customer =
+        channel()
+            .post(
+                "/reservations",
+                "{\"cartId\":\"c-r7f\",\"customerRef\":\"\",\"lines\":[{\"lineNo\":1,\"sku\":\"R7F-X\",\"quantity\":1}]}");
+    assertThat(customer.status()).isEqualTo(400);
+    assertThat(snapshot()).isEqualTo(before);
+    // The largest allowed quantity is a normal request (here refused for want of stock).
+    assertThat(channel().post("/reservations", cart("c-r7f", line(1, "R7F-X", 100_000))).status())
+        .isEqualTo(409);
+  }
+
+  @Test
   void malformed_json_is_a_400_problem() {
     Http.Response r = channel().post("/reservations", "{\"cartId\": \"c\", \"lines\": [");
     assertThat(r.status()).isEqualTo(400);

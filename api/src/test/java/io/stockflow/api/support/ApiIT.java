@@ -2,6 +2,7 @@ package io.stockflow.api.support;
 
 import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.stockflow.embedded.EmbeddedPostgresServer;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -32,6 +34,7 @@ public abstract class ApiIT implements TestPropertyProvider {
 
   private EmbeddedPostgresServer pg;
   private Path dataDir;
+  private final List<ApplicationContext> otherInstances = new ArrayList<>();
 
   @Inject protected EmbeddedServer server;
   @Inject protected DSLContext sql;
@@ -44,21 +47,47 @@ public abstract class ApiIT implements TestPropertyProvider {
       throw new UncheckedIOException(e);
     }
     pg = EmbeddedPostgresServer.start(dataDir.resolve("data"), Ports.free());
-    return Map.of(
-        "stockflow.database.url",
-        pg.jdbcUrl(),
-        "stockflow.database.pool-size",
-        "16",
-        "stockflow.api.keys." + OPS_KEY,
-        "ops",
-        "stockflow.api.keys." + ASSOCIATE_KEY,
-        "associate",
-        "stockflow.api.keys." + CHANNEL_KEY,
-        "channel");
+    return instanceProperties();
+  }
+
+  /** Extra configuration of the test class's API (and of {@link #anotherInstance}). */
+  protected Map<String, String> moreProperties() {
+    return Map.of();
+  }
+
+  /** The JDBC URL of the class's database (for a connection that holds locks in a test). */
+  protected String jdbcUrl() {
+    return pg.jdbcUrl();
+  }
+
+  /**
+   * A second API instance (its own Micronaut context and HTTP server) on the same database, as in a
+   * deployment with several instances behind a load balancer. Stopped after the class.
+   */
+  protected EmbeddedServer anotherInstance() {
+    Map<String, Object> properties = new HashMap<>(instanceProperties());
+    properties.put("micronaut.server.port", "-1");
+    ApplicationContext ctx =
+        ApplicationContext.builder().environments("test").properties(properties).start();
+    otherInstances.add(ctx);
+    EmbeddedServer other = ctx.getBean(EmbeddedServer.class);
+    other.start();
+    return other;
+  }
+
+  private Map<String, String> instanceProperties() {
+    Map<String, String> properties = new HashMap<>(moreProperties());
+    properties.put("stockflow.database.url", pg.jdbcUrl());
+    properties.put("stockflow.database.pool-size", "16");
+    properties.put("stockflow.api.keys." + OPS_KEY, "ops");
+    properties.put("stockflow.api.keys." + ASSOCIATE_KEY, "associate");
+    properties.put("stockflow.api.keys." + CHANNEL_KEY, "channel");
+    return properties;
   }
 
   @AfterAll
   void stopDatabase() {
+    otherInstances.forEach(ApplicationContext::close);
     if (pg != null) pg.close();
   }
 

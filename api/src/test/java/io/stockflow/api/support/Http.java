@@ -27,8 +27,12 @@ public final class Http {
     this.apiKey = apiKey;
   }
 
-  /** A response: status, content type, the Idempotent-Replayed header, and the parsed body. */
-  public record Response(int status, String contentType, String replayed, JsonNode body) {
+  /**
+   * A response: status, content type, the Idempotent-Replayed header, the parsed body and the
+   * Retry-After header.
+   */
+  public record Response(
+      int status, String contentType, String replayed, JsonNode body, String retryAfter) {
     /** The problem type's slug (after {@code /problems/}), for error responses. */
     public String problemType() {
       String type = body.path("type").asText();
@@ -71,7 +75,8 @@ public final class Http {
           r.statusCode(),
           r.headers().firstValue("Content-Type").orElse(""),
           r.headers().firstValue("Idempotent-Replayed").orElse(null),
-          body);
+          body,
+          r.headers().firstValue("Retry-After").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -264,11 +264,15 @@ final class Lane implements Runnable {
     for (int failures = 0; running; failures++) {
       attempt.lock();
       try {
-        sweep();
+        // Read the switch once, before the sweep: the consumer thread asks for the sweep before it
+        // publishes a resume, so "not paused" here means any resume's sweep is visible below, and
+        // a resume after this read finds these changes parked, behind the letters it re-drives.
+        boolean paused = context.paused(subprocessor.name());
+        if (!paused) sweep();
         List<Delivery> live = new ArrayList<>();
         for (Segment s : segments)
           for (Delivery d : s.changes()) if (current(s, d.event().partition())) live.add(d);
-        dispatch(live, true);
+        dispatch(live, true, paused);
         markDone(segments);
         if (failingSince != null)
           log.info(
@@ -334,7 +338,7 @@ final class Lane implements Runnable {
    * Loads the fences of the changes' keys in one query and dispatches them; deferred changes are
    * kept until the watermark passes them.
    */
-  private void dispatch(List<Delivery> changes, boolean mayDefer) {
+  private void dispatch(List<Delivery> changes, boolean mayDefer, boolean paused) {
     if (changes.isEmpty()) return;
     // Fences only of the rows the subprocessor wants: a lane that filters most changes out
     // (restock,
@@ -352,9 +356,8 @@ final class Lane implements Runnable {
     }
     Map<FenceStore.Key, Hlc> stored =
         keys.isEmpty() ? Map.of() : fences.load(topic, Set.of(subprocessor.name()), keys);
-    boolean off = context.paused(subprocessor.name()) || sweepPending();
     Hlc wm = context.watermark().current().orElse(null);
-    List<Delivery> held = dispatcher.dispatch(changes, stored, off, wm, mayDefer);
+    List<Delivery> held = dispatcher.dispatch(changes, stored, paused, wm, mayDefer);
     Hlc newest = null;
     for (Delivery d : changes)
       if (newest == null || d.event().updated().compareTo(newest) > 0) newest = d.event().updated();
@@ -386,7 +389,9 @@ final class Lane implements Runnable {
               if (d.event().updated().compareTo(wm) <= 0) ready.add(d);
         }
         if (ready.isEmpty()) return;
-        dispatch(ready, false);
+        boolean paused = context.paused(subprocessor.name());
+        if (!paused) sweep();
+        dispatch(ready, false, paused);
         synchronized (state) {
           for (Delivery d : ready) {
             TreeMap<Long, Delivery> held = deferred.get(d.event().partition());
@@ -417,7 +422,7 @@ final class Lane implements Runnable {
    * within an attempt; a failure (or an outage) fails the attempt, which is retried.
    */
   private void sweep() {
-    if (!sweepPending() || context.paused(subprocessor.name())) return;
+    if (!sweepPending()) return;
     long requests = sweepRequests.get();
     while (running) {
       List<DeadLetter> page =
@@ -430,6 +435,8 @@ final class Lane implements Runnable {
         return;
       }
     }
+    // Stopping half-way: live changes must not overtake the letters not yet re-driven.
+    throw new IllegalStateException("lane stopped during its sweep of parked changes");
   }
 
   /** What the lane shares with its topic's consumer: epochs, pause switches, the watermark. */

@@ -212,7 +212,7 @@ class ChannelSyncWorkflowTest {
     assertThat(fake.latestPushed("web")).containsExactlyInAnyOrderEntriesOf(fake.rows);
     assertThat(fake.to("app")).isEmpty();
 
-    // 40+ signals at 10 per run: several runs, each history short, the blocked push cancelled.
+    // 40+ signals at 10 per run: more than one run, each history short, the blocked push cancelled.
     List<List<HistoryEvent>> runs = new ArrayList<>();
     String runId = firstRun.getRunId();
     while (runId != null) {
@@ -225,7 +225,10 @@ class ChannelSyncWorkflowTest {
               ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
               : null;
     }
-    assertThat(runs).hasSizeGreaterThanOrEqualTo(3);
+    // How many runs there are depends on how many signals reach a run before its continue-as-new
+    // check (fewer, larger runs on a loaded machine); what must hold is that it continued as new and
+    // that every run's history stayed short.
+    assertThat(runs).hasSizeGreaterThanOrEqualTo(2);
     assertThat(runs).allSatisfy(events -> assertThat(events).hasSizeLessThan(250));
     assertThat(maxHistory).isLessThan(250);
     // The first run continued as new while its push to the dead channel was still pending.

@@ -226,7 +226,8 @@ class ChannelSyncWorkflowTest {
               : null;
     }
     // How many runs there are depends on how many signals reach a run before its continue-as-new
-    // check (fewer, larger runs on a loaded machine); what must hold is that it continued as new and
+    // check (fewer, larger runs on a loaded machine); what must hold is that it continued as new
+    // and
     // that every run's history stayed short.
     assertThat(runs).hasSizeGreaterThanOrEqualTo(2);
     assertThat(runs).allSatisfy(events -> assertThat(events).hasSizeLessThan(250));

@@ -17,13 +17,21 @@ public final class Ports {
    * A port that was free a moment ago (for tests, which must not collide with a running dev stack).
    */
   public static int free() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port", e);
+    // The kernel may hand the same ephemeral port out twice before the first caller binds it (a
+    // test picks Temporal's port, then PostgreSQL's): never give one out twice in this JVM.
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+        s.setReuseAddress(true);
+        if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+      } catch (IOException e) {
+        throw new IllegalStateException("no free loopback port", e);
+      }
     }
+    throw new IllegalStateException("no loopback port that was not handed out already");
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * Fails with one clear line when {@code port} is taken; {@code envVar} is how the user picks

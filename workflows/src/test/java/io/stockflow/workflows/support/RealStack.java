@@ -46,15 +46,20 @@ public final class RealStack implements AutoCloseable {
     this.dir = dir;
     this.settings = settings;
     postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(postgres.dataSource());
-    sql = Database.dsl(postgres.dataSource());
-    transactions = new Transactions(sql);
-    startTemporal();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
-    client = WorkflowClient.newInstance(service);
-    startWorker();
+    try {
+      Database.migrate(postgres.dataSource());
+      sql = Database.dsl(postgres.dataSource());
+      transactions = new Transactions(sql);
+      startTemporal();
+      service =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+      client = WorkflowClient.newInstance(service);
+      startWorker();
+    } catch (RuntimeException | Error e) {
+      close(); // a stack that failed to start leaves no server behind
+      throw e;
+    }
   }
 
   public WorkflowClient client() {

@@ -275,19 +275,7 @@ public class ReservationService {
       }
     }
     if (granted.isEmpty()) return result;
-    int changed =
-        tx.update(INVENTORY_LEVELS)
-            .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.plus(total))
-            .where(INVENTORY_LEVELS.SKU.eq(sku))
-            .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
-            .and(INVENTORY_LEVELS.SELLABLE.isTrue())
-            .and(
-                INVENTORY_LEVELS
-                    .ON_HAND
-                    .minus(INVENTORY_LEVELS.ALLOCATED)
-                    .minus(INVENTORY_LEVELS.RESERVED)
-                    .ge(total))
-            .execute();
+    int changed = holdIfAvailable(tx, sku, location, total);
     if (changed != 1) {
       // Cannot happen while we hold the row lock; if it does, let the caller fall back to the
       // one-request-at-a-time path rather than trust the arithmetic.
@@ -627,25 +615,32 @@ public class ReservationService {
   }
 
   /**
+   * Moves {@code quantity} of a sellable row from available to reserved if that much is available
+   * now; 1 when it did, 0 when not. The condition is in the UPDATE itself, so the row lock decides.
+   */
+  private static int holdIfAvailable(DSLContext tx, String sku, String location, long quantity) {
+    return tx.update(INVENTORY_LEVELS)
+        .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.plus(quantity))
+        .where(INVENTORY_LEVELS.SKU.eq(sku))
+        .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
+        .and(INVENTORY_LEVELS.SELLABLE.isTrue())
+        .and(
+            INVENTORY_LEVELS
+                .ON_HAND
+                .minus(INVENTORY_LEVELS.ALLOCATED)
+                .minus(INVENTORY_LEVELS.RESERVED)
+                .ge(quantity))
+        .execute();
+  }
+
+  /**
    * Holds every line at {@code location}, or nothing: if a concurrent request took the stock of one
    * line, the lines already held in this transaction are given back and false is returned.
    */
   private static boolean tryHold(DSLContext tx, String location, List<ReserveRequest.Line> lines) {
     List<ReserveRequest.Line> held = new ArrayList<>();
     for (ReserveRequest.Line l : lines) {
-      int changed =
-          tx.update(INVENTORY_LEVELS)
-              .set(INVENTORY_LEVELS.RESERVED, INVENTORY_LEVELS.RESERVED.plus(l.quantity()))
-              .where(INVENTORY_LEVELS.SKU.eq(l.sku()))
-              .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
-              .and(INVENTORY_LEVELS.SELLABLE.isTrue())
-              .and(
-                  INVENTORY_LEVELS
-                      .ON_HAND
-                      .minus(INVENTORY_LEVELS.ALLOCATED)
-                      .minus(INVENTORY_LEVELS.RESERVED)
-                      .ge(l.quantity()))
-              .execute();
+      int changed = holdIfAvailable(tx, l.sku(), location, l.quantity());
       if (changed == 0) {
         for (ReserveRequest.Line h : held) {
           tx.update(INVENTORY_LEVELS)

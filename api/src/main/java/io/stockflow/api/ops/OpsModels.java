@@ -82,6 +82,8 @@ public final class OpsModels {
   /**
    * One subprocessor's lane on one table, in this instance.
    *
+   * @param parking whether this instance applies the pause switch now (the switch is stored at
+   *     once; each consumer instance picks it up within about a second)
    * @param queuedRecords messages consumed and not yet handled by this subprocessor
    * @param deferred changes waiting for the watermark
    * @param lastLatencyMillis commit-to-handled of the newest change of its last batch (-1: none)
@@ -91,6 +93,7 @@ public final class OpsModels {
   @Introspected
   public record LaneStatus(
       String subprocessor,
+      boolean parking,
       long queuedRecords,
       long deferred,
       long lastLatencyMillis,

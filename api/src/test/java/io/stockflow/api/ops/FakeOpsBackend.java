@@ -84,8 +84,8 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
                 3,
                 false,
                 List.of(
-                    new OpsModels.LaneStatus("restock", 12, 0, 250, null, null),
-                    new OpsModels.LaneStatus("audit-log", 0, 0, 40, null, null)))),
+                    new OpsModels.LaneStatus("restock", false, 12, 0, 250, null, null),
+                    new OpsModels.LaneStatus("audit-log", true, 0, 0, 40, null, null)))),
         List.of(
             new OpsModels.SubprocessorStatus(
                 "restock", List.of("inventory_levels"), paused.contains("restock"), 10, 1, 2, 1)));

@@ -183,6 +183,9 @@ class OpsIT extends ApiIT {
     assertThat(lane.path("subprocessor").asText()).isEqualTo("restock");
     assertThat(lane.path("queuedRecords").asLong()).isEqualTo(12);
     assertThat(lane.path("lastLatencyMillis").asLong()).isEqualTo(250);
+    assertThat(lane.path("parking").asBoolean()).isFalse();
+    assertThat(status.body().path("feeds").get(0).path("lanes").get(1).path("parking").asBoolean())
+        .isTrue();
 
     Http.Response paused = ops().post("/ops/subprocessors/restock/pause", null);
     assertThat(paused.body().path("outcome").asText()).isEqualTo("CHANGED");

@@ -43,6 +43,9 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
   /**
    * One subprocessor's lane on one topic in this instance.
    *
+   * @param parking whether this instance applies the subprocessor's pause switch now (parks its
+   *     live changes as dead letters); it follows the stored switch within {@code
+   *     controlRefreshInterval}
    * @param queuedRecords records consumed and not yet handled by the lane (its lag behind the
    *     consumer)
    * @param deferred changes held until the watermark passes them
@@ -54,6 +57,7 @@ public record ChangefeedStatus(List<TopicStatus> topics, List<SubprocessorStatus
    */
   public record LaneStatus(
       String subprocessor,
+      boolean parking,
       long queuedRecords,
       long deferred,
       long lastLatencyMillis,

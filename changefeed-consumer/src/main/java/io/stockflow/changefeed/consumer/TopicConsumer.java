@@ -215,6 +215,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
       out.add(
           new ChangefeedStatus.LaneStatus(
               l.name(),
+              paused(l.name()),
               l.queuedRecords(),
               l.deferredCount(),
               l.lastLatencyMillis(),

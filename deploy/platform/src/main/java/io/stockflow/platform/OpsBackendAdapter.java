@@ -101,6 +101,7 @@ public class OpsBackendAdapter implements OpsBackend {
                                 l ->
                                     new OpsModels.LaneStatus(
                                         l.subprocessor(),
+                                        l.parking(),
                                         l.queuedRecords(),
                                         l.deferred(),
                                         l.lastLatencyMillis(),

@@ -69,6 +69,14 @@ public class RoleLifecycle {
     }
   }
 
+  /** The worker's task queue, and whether its pollers run; null in a process without the role. */
+  public synchronized WorkerState worker() {
+    if (!roles.worker()) return null;
+    return new WorkerState(workerSettings.taskQueue(), worker != null && worker.isRunning());
+  }
+
+  public record WorkerState(String taskQueue, boolean running) {}
+
   @EventListener
   public synchronized void onShutdown(ShutdownEvent event) {
     if (consuming) {

@@ -64,6 +64,11 @@ public final class StockflowWorker implements AutoCloseable {
     factory.start();
   }
 
+  /** Whether it has started and not been shut down (its pollers are running). */
+  public boolean isRunning() {
+    return factory.isStarted() && !factory.isShutdown() && !factory.isTerminated();
+  }
+
   /** Stops polling, lets running tasks finish for up to 30 s, then abandons them. */
   @Override
   public void close() {

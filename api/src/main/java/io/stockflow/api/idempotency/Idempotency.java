@@ -8,11 +8,14 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.db.PagedDelete;
 import io.stockflow.db.Transactions;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -76,6 +79,23 @@ public class Idempotency {
         if (!"23505".equals(e.sqlState()) || attempt >= UNIQUE_RACE_RETRIES) throw e;
       }
     }
+  }
+
+  /**
+   * Retention: deletes the stored responses recorded before {@code cutoff}. A client that retries
+   * with the same key after that runs its request anew, so keep it well above any client's retry
+   * window.
+   *
+   * @return how many were deleted
+   */
+  public static long deleteRecordedBefore(Transactions tx, Instant cutoff, int pageSize) {
+    var k = API_IDEMPOTENCY_KEYS;
+    return PagedDelete.deleteWhere(
+        tx,
+        k,
+        List.of(k.PRINCIPAL, k.IDEMPOTENCY_KEY),
+        k.CREATED_AT.lt(cutoff.atOffset(ZoneOffset.UTC)),
+        pageSize);
   }
 
   /** 400 unless {@code key} is absent or 1..200 characters. */

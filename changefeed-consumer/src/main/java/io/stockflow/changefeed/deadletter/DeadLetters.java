@@ -13,10 +13,13 @@ import io.stockflow.changefeed.envelope.EnvelopeDecoder;
 import io.stockflow.changefeed.envelope.UndecodableMessageException;
 import io.stockflow.changefeed.fence.FenceStore;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.db.PagedDelete;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.DeadLettersRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,11 +236,34 @@ public final class DeadLetters {
             dsl ->
                 dsl.update(d)
                     .set(d.STATUS, DeadLetterStatus.RESOLVED.dbValue())
+                    .set(d.RESOLVED_AT, currentOffsetDateTime())
                     .where(d.ID.eq(id))
                     .and(d.STATUS.eq(DeadLetterStatus.PENDING.dbValue()))
                     .execute());
     if (n > 0) log.info("dead letter {} resolved without re-drive", id);
     return n > 0;
+  }
+
+  /**
+   * Retention: deletes letters that settled (re-driven, or resolved) before {@code cutoff}; pending
+   * letters stay whatever their age. The Kafka dead-letter topic keeps the messages for its own
+   * retention.
+   *
+   * @return how many were deleted
+   */
+  public static long deleteSettledBefore(Transactions tx, Instant cutoff, int pageSize) {
+    var d = DEAD_LETTERS;
+    OffsetDateTime at = cutoff.atOffset(ZoneOffset.UTC);
+    Condition settledBefore =
+        d.STATUS
+            .eq(DeadLetterStatus.REDRIVEN.dbValue())
+            .and(d.REDRIVEN_AT.lt(at))
+            // Letters resolved before resolved_at existed count from their last failure.
+            .or(
+                d.STATUS
+                    .eq(DeadLetterStatus.RESOLVED.dbValue())
+                    .and(DSL.coalesce(d.RESOLVED_AT, d.LAST_FAILURE_AT).lt(at)));
+    return PagedDelete.deleteWhere(tx, d, List.of(d.ID), settledBefore, pageSize);
   }
 
   private static byte[] bytes(String text) {

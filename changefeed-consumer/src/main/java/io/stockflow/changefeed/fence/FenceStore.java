@@ -6,10 +6,14 @@ import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.row;
 
 import io.stockflow.changefeed.Hlc;
+import io.stockflow.db.PagedDelete;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.ChangefeedFenceRecord;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jooq.InsertValuesStep5;
@@ -90,5 +94,22 @@ public final class FenceStore {
                       .lt(row(excluded(f.HLC_WALL), excluded(f.HLC_LOGICAL))))
               .execute();
         });
+  }
+
+  /**
+   * Retention: deletes the fences no change advanced since {@code cutoff}. Safe as long as no
+   * message older than that can still arrive, so keep it above the changefeed topics' retention: a
+   * replay (touching {@code last_updated}) gets a new, higher timestamp and needs no old fence.
+   *
+   * @return how many were deleted
+   */
+  public long deleteUntouchedSince(Instant cutoff, int pageSize) {
+    var f = CHANGEFEED_FENCE;
+    return PagedDelete.deleteWhere(
+        tx,
+        f,
+        List.of(f.ROW_KEY, f.TOPIC, f.SUBPROCESSOR),
+        f.HANDLED_AT.lt(cutoff.atOffset(ZoneOffset.UTC)),
+        pageSize);
   }
 }

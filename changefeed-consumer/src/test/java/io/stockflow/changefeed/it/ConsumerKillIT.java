@@ -5,6 +5,7 @@ import static io.stockflow.changefeed.it.Envelopes.change;
 import static io.stockflow.changefeed.it.Envelopes.key;
 import static io.stockflow.changefeed.it.Envelopes.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -278,14 +279,8 @@ class ConsumerKillIT {
     return p;
   }
 
-  private static void waitUntil(Duration atMost, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline)
-        throw new AssertionError("timed out after " + atMost + " waiting for " + what);
-      Thread.sleep(20);
-    }
+  private static void waitUntil(Duration atMost, String what, BooleanSupplier condition) {
+    await(what).atMost(atMost).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 
   private static void execute(String sql) throws SQLException {

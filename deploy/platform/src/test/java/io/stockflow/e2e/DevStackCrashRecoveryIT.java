@@ -1,6 +1,7 @@
 package io.stockflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stockflow.dev.DemoData;
 import io.stockflow.dev.DevStack;
@@ -234,13 +235,8 @@ class DevStackCrashRecoveryIT {
     return values;
   }
 
-  private static void waitUntil(Duration atMost, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(200);
-    }
+  private static void waitUntil(Duration atMost, String what, BooleanSupplier condition) {
+    await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.stockflow.changefeed.envelope.EnvelopeDecoder;
 import io.stockflow.changefeed.envelope.ReplayRule;
 import io.stockflow.changefeed.fence.FenceStore;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.changefeed.watermark.ConsumedMarks;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import java.time.Duration;
@@ -64,6 +65,9 @@ public final class ChangefeedProcessor implements AutoCloseable {
   private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
   private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
 
+  /** How often each topic's consumed high-water mark is stored (a cursor may trail by this). */
+  private static final Duration CONSUMED_MARK_INTERVAL = Duration.ofSeconds(5);
+
   private final ChangefeedConfig config;
   private final ChangefeedMetrics metrics;
   private final EnvelopeDecoder decoder;
@@ -73,6 +77,7 @@ public final class ChangefeedProcessor implements AutoCloseable {
   private final SubprocessorInvoker invoker;
   private final SubprocessorControl control;
   private final DeadLetters deadLetters;
+  private final Transactions tx;
 
   /** The consumer running now per topic (replaced when it is restarted). */
   private final Map<String, TopicConsumer> consumers = new ConcurrentHashMap<>();
@@ -86,7 +91,7 @@ public final class ChangefeedProcessor implements AutoCloseable {
   public ChangefeedProcessor(
       ChangefeedConfig config, DataSource dataSource, MeterRegistry registry) {
     this.config = config;
-    Transactions tx = new Transactions(Database.dsl(dataSource));
+    this.tx = new Transactions(Database.dsl(dataSource));
     this.metrics = new ChangefeedMetrics(registry);
     this.decoder = new EnvelopeDecoder(new ObjectMapper(), new ReplayRule(config.replayColumn()));
     this.fences = new FenceStore(tx);
@@ -152,7 +157,16 @@ public final class ChangefeedProcessor implements AutoCloseable {
       try {
         TopicConsumer c =
             new TopicConsumer(
-                topic, config, decoder, fences, writer, deadLetters, invoker, control, metrics);
+                topic,
+                config,
+                decoder,
+                fences,
+                writer,
+                deadLetters,
+                invoker,
+                control,
+                metrics,
+                new ConsumedMarks(tx, config.groupId(), topic, CONSUMED_MARK_INTERVAL));
         consumers.put(topic, c);
         if (closed) c.stop(); // close() may have missed it
         c.run();

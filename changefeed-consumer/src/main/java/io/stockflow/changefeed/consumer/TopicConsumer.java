@@ -15,6 +15,7 @@ import io.stockflow.changefeed.envelope.EnvelopeDecoder;
 import io.stockflow.changefeed.envelope.UndecodableMessageException;
 import io.stockflow.changefeed.fence.FenceStore;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.changefeed.watermark.ConsumedMarks;
 import io.stockflow.changefeed.watermark.Watermark;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +72,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
   private final Set<String> names = new LinkedHashSet<>();
 
   private final Watermark watermark = new Watermark();
+  private final ConsumedMarks consumedMarks;
   private final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
   private long lastEpoch;
 
@@ -102,8 +104,10 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
       DeadLetters deadLetters,
       SubprocessorInvoker invoker,
       SubprocessorControl control,
-      ChangefeedMetrics metrics) {
+      ChangefeedMetrics metrics,
+      ConsumedMarks consumedMarks) {
     this.topic = topic;
+    this.consumedMarks = consumedMarks;
     this.config = config;
     this.decoder = decoder;
     this.writer = writer;
@@ -266,6 +270,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
           } catch (RuntimeException e) {
             log.warn("commit on topic {} failed; retrying with the next one", topic, e);
           }
+          consumedMarks.flushIfDue();
         }
         updateLag();
       }
@@ -279,6 +284,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
       } catch (RuntimeException e) {
         log.warn("final commit on topic {} failed; the batch will be redelivered", topic, e);
       }
+      consumedMarks.flush();
       consumer.close(); // leaves the group; the revocation callback commits again (harmless)
       gauges.forEach(metrics::remove);
       consuming = false;
@@ -325,8 +331,10 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
           DecodedMessage m = decoder.decode(topic, r.partition(), r.offset(), r.key(), r.value());
           if (m instanceof DecodedMessage.Change c)
             changes.add(new Delivery(c.event(), r.key(), r.value()));
-          else if (m instanceof DecodedMessage.Resolved res)
+          else if (m instanceof DecodedMessage.Resolved res) {
             watermark.resolved(r.partition(), res.resolved());
+            consumedMarks.resolvedAt(r.partition(), r.offset(), res.resolved());
+          }
         } catch (UndecodableMessageException e) {
           Instant now = Instant.now();
           undecodable.add(
@@ -405,6 +413,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
       consumer.commitSync(offsets);
     }
     offsets.forEach((tp, o) -> committed.replace(tp, o.offset()));
+    offsets.forEach((tp, o) -> consumedMarks.committed(tp.partition(), o.offset()));
     log.debug("committed {}", offsets);
   }
 
@@ -500,6 +509,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     lanes.forEach(l -> l.forget(ps));
     partitions.forEach(committed::remove);
     partitions.forEach(queued::remove);
+    ps.forEach(consumedMarks::forget);
     watermark.revoked(ps);
     assigned = partitionSet();
   }

@@ -23,6 +23,7 @@ import io.stockflow.changefeed.deadletter.DeadLetters;
 import io.stockflow.changefeed.envelope.UndecodableMessageException;
 import io.stockflow.changefeed.fence.FenceStore;
 import io.stockflow.changefeed.metrics.ChangefeedMetrics;
+import io.stockflow.changefeed.watermark.ConsumedMarks;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -449,6 +452,64 @@ class ChangefeedProcessorIT {
             });
     ChangeEvent seen = totals.seen.get(0);
     assertThat(seen.updated()).isEqualTo(at(100));
+  }
+
+  @Test
+  void theConsumedMarkIsStoredOnlyOnceTheCommitPassesTheResolvedMessage() throws Exception {
+    String topic = stack.newTopic("consumed", 2);
+    CountDownLatch open = new CountDownLatch(1);
+    RecordingSubprocessor stuck = new RecordingSubprocessor("stuck").gate(open);
+    ChangefeedProcessor p = start(topic, unique("g"), stuck);
+    String group = p.config().groupId();
+    Transactions tx = new Transactions(Database.dsl(stack.dataSource));
+    Map<String, Integer> partitions = Map.of(topic, 2);
+
+    // Partition 1 resolves 120: once committed past it, its mark is stored; partition 0 has none.
+    stack.send(topic, 1, null, resolved(at(120)));
+    eventually().until(() -> storedMarks(tx, group, topic).containsKey(1L));
+    assertThat(storedMarks(tx, group, topic)).isEqualTo(Map.of(1L, at(120)));
+    assertThat(ConsumedMarks.feedMark(tx, group, partitions)).isEmpty();
+    try {
+      // Partition 0: a change the subprocessor is stuck on, then resolved 150. The consumer reads
+      // the resolved message, but the commit stays before the change, so no mark is stored (for
+      // longer than the 5 s between stores).
+      stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", "t"), "null", at(100)));
+      stack.send(topic, 0, null, resolved(at(150)));
+      eventually().until(() -> at(150).equals(p.status().topic(topic).resolved().get(0)));
+      await()
+          .during(Duration.ofSeconds(7))
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !storedMarks(tx, group, topic).containsKey(0L));
+    } finally {
+      open.countDown();
+    }
+    eventually().until(() -> storedMarks(tx, group, topic).containsKey(0L));
+    assertThat(ConsumedMarks.feedMark(tx, group, partitions)).contains(at(120));
+
+    stack.send(topic, 1, null, resolved(at(300)));
+    eventually().until(() -> at(300).equals(storedMarks(tx, group, topic).get(1L)));
+    assertThat(ConsumedMarks.feedMark(tx, group, partitions)).contains(at(150));
+    // An older resolved never moves a stored mark back.
+    stack.send(topic, 1, null, resolved(at(200)));
+    stack.send(topic, 1, key("B", "SEA1"), change(row("B", "SEA1", 1, "", "t"), "null", at(310)));
+    eventually().until(() -> stuck.seen.size() == 2);
+    p.close();
+    assertThat(storedMarks(tx, group, topic)).isEqualTo(Map.of(0L, at(150), 1L, at(300)));
+  }
+
+  private static Map<Long, Hlc> storedMarks(Transactions tx, String group, String topic) {
+    Map<Long, Hlc> marks = new java.util.TreeMap<>();
+    tx.dsl()
+        .fetch(
+            "SELECT partition_id, hlc_wall, hlc_logical FROM changefeed_consumed"
+                + " WHERE group_id = ? AND topic = ?",
+            group,
+            topic)
+        .forEach(
+            r ->
+                marks.put(
+                    r.get(0, Long.class), new Hlc(r.get(1, Long.class), r.get(2, Long.class))));
+    return marks;
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.security.ApiKeys;
 import io.stockflow.db.Database;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
+import io.stockflow.db.changefeed.CockroachChangefeedSql.SinkOptions;
 import io.stockflow.embedded.EmbeddedKafkaBroker;
 import io.stockflow.embedded.EmbeddedPostgresServer;
 import io.stockflow.embedded.StartupException;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,7 +212,25 @@ public final class DevStack implements AutoCloseable {
                   .extraProperties()
                   .getOrDefault("stockflow.changefeed.cockroach-kafka", kafkaBootstrap));
       try {
-        long job = CockroachChangefeed.ensure(ds, feed, kafkaForCockroach);
+        long job;
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", kafkaBootstrap))) {
+          job =
+              CockroachChangefeed.ensure(
+                  ds,
+                  kafka,
+                  feed,
+                  kafkaForCockroach,
+                  SinkOptions.defaults()
+                      .withSinkQuery(
+                          String.valueOf(
+                              settings
+                                  .extraProperties()
+                                  .getOrDefault("stockflow.changefeed.cockroach-sink-query", ""))),
+                  String.valueOf(
+                      settings
+                          .extraProperties()
+                          .getOrDefault("stockflow.changefeed.group-id", "stockflow")));
+        }
         log.info(
             "CockroachDB changefeed job {} publishing {} tables to {}",
             job,

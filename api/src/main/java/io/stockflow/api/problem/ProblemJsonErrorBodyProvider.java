@@ -33,7 +33,7 @@ public class ProblemJsonErrorBodyProvider
     List<ApiProblem.FieldError> errors = new ArrayList<>();
     List<String> messages = new ArrayList<>();
     for (Error error : context.getErrors()) {
-      String reason = error.getMessage();
+      String reason = withoutCause(error.getMessage());
       messages.add(reason);
       error.getPath().ifPresent(p -> errors.add(new ApiProblem.FieldError(fieldOf(p), reason)));
     }
@@ -63,6 +63,17 @@ public class ProblemJsonErrorBodyProvider
       case UNPROCESSABLE_ENTITY -> "invalid-request";
       default -> status.getCode() >= 500 ? "internal-error" : "http-" + status.getCode();
     };
+  }
+
+  /**
+   * A conversion failure's message ends with {@code " due to: "} and its cause's text, e.g. {@code
+   * No enum constant io.micronaut...HealthCheckType.bogus}: Java class names, not the caller's
+   * business. What is left names the argument and the value.
+   */
+  static String withoutCause(String message) {
+    if (message == null) return null;
+    int cause = message.indexOf(" due to: ");
+    return cause < 0 ? message : message.substring(0, cause);
   }
 
   /**

@@ -130,6 +130,14 @@ class ManagementEndpointsIT {
   }
 
   @Test
+  void an_unknown_health_check_is_a_plain_bad_request() {
+    Response r = send("GET", "/health/bogus", null);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.body().path("type").asText()).endsWith("/bad-request");
+    assertThat(r.body().toString()).doesNotContainIgnoringCase("micronaut");
+  }
+
+  @Test
   void health_shows_strangers_the_status_only() {
     Response stranger = send("GET", "/health", null);
     assertThat(stranger.body().path("status").asText()).isEqualTo("UP");

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * answer with a precise reason; this handler is the backstop that keeps the database's constraints
  * (the real guarantee, e.g. {@code inventory_never_oversold}) visible to the caller by name instead
  * of as a 500. The transaction has rolled back by the time this runs, so nothing changed.
+ *
+ * <p>Of the database's error only the constraint's name reaches the caller: the server's message,
+ * detail and hint quote table and column names, values and sometimes SQL, so they go to the log.
  */
 @Singleton
 @Produces
@@ -29,13 +32,16 @@ public class DatabaseProblemHandler
   private static final Logger log = LoggerFactory.getLogger(DatabaseProblemHandler.class);
   private static final Pattern CONSTRAINT_IN_MESSAGE = Pattern.compile("constraint \"([^\"]+)\"");
 
-  /** What each named invariant means, so the problem detail says it in words. */
+  /**
+   * What each named invariant means, so the problem detail says it in words: the API's own (its
+   * JSON field names), never the database's table and column names.
+   */
   private static final Map<String, String> MEANING =
       Map.of(
-          "inventory_never_oversold", "allocated + reserved must not exceed on_hand",
+          "inventory_never_oversold", "allocated + reserved must not exceed onHand",
           "inventory_quantities_non_negative", "no inventory quantity may go below zero",
           "inventory_thresholds_valid",
-              "thresholds must be >= 0 and max_stock must be 0 or >= reorder_point",
+              "thresholds must be >= 0 and maxStock must be 0 or >= reorderPoint",
           "orders_cart_unique", "a cart can become at most one order",
           "reservations_quantity_positive", "a reservation holds at least one unit");
 
@@ -50,11 +56,12 @@ public class DatabaseProblemHandler
           case "23503" ->
               violation(HttpStatus.UNPROCESSABLE_ENTITY, "unknown-reference", constraint);
           case "23502", "22003", "22P02" ->
+              // The server's message names tables and columns and quotes values: log only.
               new ApiProblem(
                   HttpStatus.UNPROCESSABLE_ENTITY,
                   "invalid-value",
                   "Invalid value",
-                  "the database refused a value: " + rootMessage(e),
+                  "the database refused a value of the request (missing, out of range or malformed)",
                   List.of(),
                   Map.of());
           default -> null;
@@ -70,6 +77,9 @@ public class DatabaseProblemHandler
               "the database operation failed (SQLSTATE " + state + ")",
               List.of(),
               Map.of());
+    } else {
+      // The caller hears only the constraint's name; what the database said is kept here.
+      log.debug("database refused {} {}", request.getMethod(), request.getPath(), e);
     }
     return Problems.response(request, problem);
   }
@@ -99,13 +109,5 @@ public class DatabaseProblemHandler
       }
     }
     return Optional.empty();
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    int newline = m.indexOf('\n');
-    return newline < 0 ? m : m.substring(0, newline);
   }
 }

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Turns the errors Micronaut itself detects (bean validation, malformed JSON, missing or
  * unconvertible parameters, unknown routes, 401/403 from security) into the same problem+json shape
- * as {@link ApiProblem}, so clients parse one format. Validation paths such as {@code
- * reserve.request.lines[0].quantity} are shortened to the body path {@code lines[0].quantity}.
+ * as {@link ApiProblem}, so clients parse one format. A 5xx says only that the request failed: its
+ * cause's text is for the log. Validation paths such as {@code reserve.request.lines[0].quantity}
+ * are shortened to the body path {@code lines[0].quantity}.
  */
 @Singleton
 @Primary
@@ -30,10 +31,22 @@ public class ProblemJsonErrorBodyProvider
   @Override
   public Map<String, Object> body(ErrorContext context, HttpResponse<?> response) {
     HttpStatus status = response.getStatus();
+    if (status.getCode() >= 500) {
+      // Micronaut's message for an unhandled exception is "Internal Server Error: " plus the
+      // exception's message, which may quote SQL and the database's error; the log has it.
+      return Problems.body(
+          status,
+          typeOf(status),
+          status.getReason(),
+          "the server could not complete the request",
+          context.getRequest().getPath(),
+          List.of(),
+          Map.of());
+    }
     List<ApiProblem.FieldError> errors = new ArrayList<>();
     List<String> messages = new ArrayList<>();
     for (Error error : context.getErrors()) {
-      String reason = error.getMessage();
+      String reason = withoutCause(error.getMessage());
       messages.add(reason);
       error.getPath().ifPresent(p -> errors.add(new ApiProblem.FieldError(fieldOf(p), reason)));
     }
@@ -63,6 +76,17 @@ public class ProblemJsonErrorBodyProvider
       case UNPROCESSABLE_ENTITY -> "invalid-request";
       default -> status.getCode() >= 500 ? "internal-error" : "http-" + status.getCode();
     };
+  }
+
+  /**
+   * A conversion failure's message ends with {@code " due to: "} and its cause's text, e.g. {@code
+   * No enum constant io.micronaut...HealthCheckType.bogus}: Java class names, not the caller's
+   * business. What is left names the argument and the value.
+   */
+  static String withoutCause(String message) {
+    if (message == null) return null;
+    int cause = message.indexOf(" due to: ");
+    return cause < 0 ? message : message.substring(0, cause);
   }
 
   /**

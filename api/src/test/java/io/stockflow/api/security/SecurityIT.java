@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.stockflow.api.support.ApiIT;
 import io.stockflow.api.support.Http;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @MicronautTest
@@ -30,9 +31,11 @@ class SecurityIT extends ApiIT {
     Http.Response missing = ops().get("/no-such-endpoint");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.contentType()).startsWith("application/problem+json");
+    // The resource exists, the method does not: 405 (RFC 9110), not 404.
     Http.Response method = ops().send("DELETE", "/reservations/c1", null, null);
-    assertThat(method.status()).isIn(404, 405);
+    assertThat(method.status()).isEqualTo(405);
     assertThat(method.contentType()).startsWith("application/problem+json");
+    assertThat(method.problemType()).isEqualTo("method-not-allowed");
   }
 
   @Test
@@ -56,6 +59,31 @@ class SecurityIT extends ApiIT {
     Http.Response r = ops().get("/prometheus");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().asText()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void management_endpoints_other_than_health_are_for_ops_whatever_the_spelling() {
+    // Micronaut serves /prometheus/ as /prometheus: the same rule applies, not a 500.
+    assertThat(http(null).get("/prometheus/").status()).isEqualTo(401);
+    assertThat(channel().get("/prometheus/").status()).isEqualTo(403);
+    assertThat(ops().get("/prometheus/").status()).isEqualTo(200);
+    // Switched off: no route, so 401 to a stranger and 404 to a known key.
+    for (String path : List.of("/metrics", "/beans", "/routes", "/threaddump", "/info")) {
+      assertThat(http(null).get(path).status()).as(path).isEqualTo(401);
+      assertThat(channel().get(path).status()).as(path).isEqualTo(404);
+      assertThat(ops().get(path).status()).as(path).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void health_probes_are_public_and_show_strangers_the_status_only() {
+    for (String path : List.of("/health", "/health/", "/health/liveness", "/health/readiness")) {
+      Http.Response r = http(null).get(path);
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.body().path("status").asText()).as(path).isEqualTo("UP");
+      assertThat(r.body().has("details")).as(path + " " + r.body()).isFalse();
+    }
+    assertThat(ops().get("/health").body().has("details")).isTrue();
   }
 
   @Test

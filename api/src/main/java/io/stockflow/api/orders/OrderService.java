@@ -83,6 +83,41 @@ public class OrderService {
           Map.of("cartId", request.cartId(), "reasons", notConfirmed));
     }
     UUID id = UUID.randomUUID();
+    // Link the cart's lines to the order FIRST, with a conditional UPDATE, and insist that every
+    // line was linked. The reservation sweep releases a confirmed line that waited too long for
+    // its order with the mirror-image condition (status = 'confirmed' AND order_id IS NULL, see
+    // ReservationReleases.releaseUnorderedIfDue), on the same rows, so the two are serialised by
+    // the row locks (PostgreSQL: the later UPDATE waits, then re-checks its WHERE on the committed
+    // row; CockroachDB: one transaction gets 40001 and runs again). Order first: the sweep then
+    // finds order_id set and releases nothing. Sweep first: fewer lines match here, this whole
+    // transaction (order row included) rolls back with 409, and no order ever points at stock that
+    // is no longer allocated. The SELECT above alone could not decide it: the sweep may commit
+    // between that read and this write.
+    int linked =
+        tx.update(RESERVATIONS)
+            .set(RESERVATIONS.ORDER_ID, id)
+            .where(RESERVATIONS.CART_ID.eq(request.cartId()))
+            .and(RESERVATIONS.STATUS.eq("confirmed"))
+            .and(RESERVATIONS.ORDER_ID.isNull())
+            .execute();
+    if (linked != reservations.size()) {
+      // None linked may also mean a concurrent request for the same cart created its order first
+      // (it linked every line): then that order is the answer, as for any repeated create.
+      OrdersRecord winner =
+          linked == 0
+              ? tx.selectFrom(ORDERS).where(ORDERS.CART_ID.eq(request.cartId())).fetchOne()
+              : null;
+      if (winner != null) return new Outcome(view(tx, winner), false);
+      throw ApiProblem.conflict(
+          "reservation-not-confirmed",
+          "Reservations not confirmed",
+          "cart "
+              + request.cartId()
+              + " changed while its order was being created (a confirmed hold without an order is"
+              + " released after stockflow.reservations.confirmed-order-timeout); read it and"
+              + " reserve again",
+          Map.of("cartId", request.cartId()));
+    }
     // The order is the cart owner's, also when ops creates it for them; a cart from before
     // ownership was recorded becomes the caller's.
     String cartOwner = reservations.get(0).getOwnerPrincipal();
@@ -104,10 +139,6 @@ public class OrderService {
           .set(ORDER_LINES.RESERVATION_ID, r.getId())
           .execute();
     }
-    tx.update(RESERVATIONS)
-        .set(RESERVATIONS.ORDER_ID, id)
-        .where(RESERVATIONS.CART_ID.eq(request.cartId()))
-        .execute();
     return new Outcome(view(tx, tx.selectFrom(ORDERS).where(ORDERS.ID.eq(id)).fetchOne()), true);
   }
 

@@ -182,7 +182,7 @@ class OwnershipIT extends ApiIT {
   void a_cart_from_before_ownership_was_recorded_stays_reachable_and_its_order_is_the_callers() {
     seed("W7");
     assertThat(channel().post("/reservations", cart("c-w7", "W7-X", 2)).status()).isEqualTo(201);
-    // As a row written before V64 (or by a person with psql) looks: no owner.
+    // As a row written before V66 (or by a person with psql) looks: no owner.
     sql.execute("UPDATE reservations SET owner_principal = NULL WHERE cart_id = 'c-w7'");
 
     assertThat(other().get("/reservations/c-w7").status()).isEqualTo(200);

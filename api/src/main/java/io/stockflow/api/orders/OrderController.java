@@ -14,6 +14,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
@@ -22,8 +23,9 @@ import jakarta.validation.Valid;
 import java.util.UUID;
 
 /**
- * Orders: channels create, confirm and cancel; associates pick, pack, ship and deliver; ops may do
- * all.
+ * Orders: channels create, confirm and cancel their own (another channel's order answers 404, as if
+ * it did not exist); associates read every order and pick, pack, ship and deliver it; ops may do
+ * all to any order.
  */
 @Controller("/orders")
 @Requires(property = "stockflow.api.enabled", notEquals = "false")
@@ -43,7 +45,9 @@ public class OrderController {
 
   @Operation(
       summary = "Create the order of a cart whose reservations are confirmed",
-      description = "201 created; 200 if the cart already has its order; 409 if not confirmed.")
+      description =
+          "201 created; 200 if the cart already has its order; 409 if not confirmed; 404 if the"
+              + " cart does not exist or is another caller's.")
   @Post
   @Secured({Roles.CHANNEL, Roles.OPS})
   public HttpResponse<?> create(
@@ -56,15 +60,17 @@ public class OrderController {
         "POST /orders",
         request,
         tx -> {
-          OrderService.Outcome o = orders.create(tx, request);
+          OrderService.Outcome o = orders.create(tx, request, Requester.forCarts(caller));
           return o.created() ? HttpResponse.created(o.order()) : HttpResponse.ok(o.order());
         });
   }
 
-  @Operation(summary = "An order and its lines")
+  @Operation(
+      summary = "An order and its lines",
+      description = "404 if it does not exist or is another channel's.")
   @Get("/{id}")
-  public OrderView get(@PathVariable UUID id) {
-    return orders.get(transactions.dsl(), id);
+  public OrderView get(@PathVariable UUID id, Authentication caller) {
+    return orders.get(transactions.dsl(), id, Requester.forOrders(caller));
   }
 
   @Operation(
@@ -84,6 +90,9 @@ public class OrderController {
         idempotencyKey,
         "POST /orders/" + id + "/transitions",
         request,
-        tx -> HttpResponse.ok(orders.transition(tx, id, request, caller.getRoles())));
+        tx ->
+            HttpResponse.ok(
+                orders.transition(
+                    tx, id, request, caller.getRoles(), Requester.forOrders(caller))));
   }
 }

@@ -6,6 +6,7 @@ import static io.stockflow.db.jooq.Tables.ORDER_LINES;
 import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 
 import io.micronaut.http.HttpStatus;
+import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.jooq.tables.records.OrderLinesRecord;
@@ -28,6 +29,10 @@ import org.jooq.DSLContext;
  * the allocated units (allocated and on_hand both shrink: the goods left the building); cancelling
  * releases them (allocated shrinks, so they are available again). Each transition is a conditional
  * UPDATE on the current status, so two concurrent transitions cannot both win.
+ *
+ * <p><b>Ownership.</b> An order belongs to its cart's owner. A channel that does not own it gets
+ * 404 for it, exactly as for an order that does not exist; ops and associates reach every order
+ * (fulfilment is the building's work, whoever sold the goods). See {@link Requester}.
  */
 @Singleton
 public class OrderService {
@@ -41,19 +46,30 @@ public class OrderService {
 
   /**
    * Creates the cart's order from its confirmed reservations. Idempotent per cart ({@code
-   * orders_cart_unique}): the existing order is returned. 404 if the cart has no reservations, 409
-   * if any of them is not confirmed.
+   * orders_cart_unique}): the existing order is returned. 404 if the cart has no reservations or
+   * {@code cartCaller} may not see the cart, 409 if any of them is not confirmed.
+   *
+   * @param cartCaller the caller, scoped for carts ({@link Requester#forCarts})
    */
-  public Outcome create(DSLContext tx, OrderRequests.Create request) {
+  public Outcome create(DSLContext tx, OrderRequests.Create request, Requester cartCaller) {
     OrdersRecord existing =
         tx.selectFrom(ORDERS).where(ORDERS.CART_ID.eq(request.cartId())).fetchOne();
-    if (existing != null) return new Outcome(view(tx, existing), false);
+    if (existing != null) {
+      // Someone else's cart: the same 404 as for a cart that does not exist.
+      if (!cartCaller.mayAccess(existing.getOwnerPrincipal())) {
+        throw ApiProblem.notFound("cart reservation", request.cartId());
+      }
+      return new Outcome(view(tx, existing), false);
+    }
     List<ReservationsRecord> reservations =
         tx.selectFrom(RESERVATIONS)
             .where(RESERVATIONS.CART_ID.eq(request.cartId()))
             .orderBy(RESERVATIONS.ID)
             .fetch();
-    if (reservations.isEmpty()) throw ApiProblem.notFound("cart reservation", request.cartId());
+    if (reservations.isEmpty()
+        || !reservations.stream().allMatch(r -> cartCaller.mayAccess(r.getOwnerPrincipal()))) {
+      throw ApiProblem.notFound("cart reservation", request.cartId());
+    }
     List<String> notConfirmed =
         reservations.stream()
             .filter(r -> !r.getStatus().equals("confirmed"))
@@ -67,12 +83,51 @@ public class OrderService {
           Map.of("cartId", request.cartId(), "reasons", notConfirmed));
     }
     UUID id = UUID.randomUUID();
+    // Link the cart's lines to the order FIRST, with a conditional UPDATE, and insist that every
+    // line was linked. The reservation sweep releases a confirmed line that waited too long for
+    // its order with the mirror-image condition (status = 'confirmed' AND order_id IS NULL, see
+    // ReservationReleases.releaseUnorderedIfDue), on the same rows, so the two are serialised by
+    // the row locks (PostgreSQL: the later UPDATE waits, then re-checks its WHERE on the committed
+    // row; CockroachDB: one transaction gets 40001 and runs again). Order first: the sweep then
+    // finds order_id set and releases nothing. Sweep first: fewer lines match here, this whole
+    // transaction (order row included) rolls back with 409, and no order ever points at stock that
+    // is no longer allocated. The SELECT above alone could not decide it: the sweep may commit
+    // between that read and this write.
+    int linked =
+        tx.update(RESERVATIONS)
+            .set(RESERVATIONS.ORDER_ID, id)
+            .where(RESERVATIONS.CART_ID.eq(request.cartId()))
+            .and(RESERVATIONS.STATUS.eq("confirmed"))
+            .and(RESERVATIONS.ORDER_ID.isNull())
+            .execute();
+    if (linked != reservations.size()) {
+      // None linked may also mean a concurrent request for the same cart created its order first
+      // (it linked every line): then that order is the answer, as for any repeated create.
+      OrdersRecord winner =
+          linked == 0
+              ? tx.selectFrom(ORDERS).where(ORDERS.CART_ID.eq(request.cartId())).fetchOne()
+              : null;
+      if (winner != null) return new Outcome(view(tx, winner), false);
+      throw ApiProblem.conflict(
+          "reservation-not-confirmed",
+          "Reservations not confirmed",
+          "cart "
+              + request.cartId()
+              + " changed while its order was being created (a confirmed hold without an order is"
+              + " released after stockflow.reservations.confirmed-order-timeout); read it and"
+              + " reserve again",
+          Map.of("cartId", request.cartId()));
+    }
+    // The order is the cart owner's, also when ops creates it for them; a cart from before
+    // ownership was recorded becomes the caller's.
+    String cartOwner = reservations.get(0).getOwnerPrincipal();
     tx.insertInto(ORDERS)
         .set(ORDERS.ID, id)
         .set(ORDERS.CART_ID, request.cartId())
         .set(ORDERS.LOCATION_ID, reservations.get(0).getLocationId())
         .set(ORDERS.STATUS, OrderStatus.PENDING.code())
         .set(ORDERS.CUSTOMER_REF, request.customerRef())
+        .set(ORDERS.OWNER_PRINCIPAL, cartOwner != null ? cartOwner : cartCaller.principal())
         .execute();
     for (ReservationsRecord r : reservations) {
       long lineNo = Long.parseLong(r.getId().substring(r.getId().lastIndexOf(':') + 1));
@@ -84,17 +139,23 @@ public class OrderService {
           .set(ORDER_LINES.RESERVATION_ID, r.getId())
           .execute();
     }
-    tx.update(RESERVATIONS)
-        .set(RESERVATIONS.ORDER_ID, id)
-        .where(RESERVATIONS.CART_ID.eq(request.cartId()))
-        .execute();
-    return new Outcome(get(tx, id), true);
+    return new Outcome(view(tx, tx.selectFrom(ORDERS).where(ORDERS.ID.eq(id)).fetchOne()), true);
   }
 
-  public OrderView get(DSLContext db, UUID id) {
+  /**
+   * The order, or 404 when it does not exist or {@code caller} (scoped for orders, {@link
+   * Requester#forOrders}) may not see it.
+   */
+  public OrderView get(DSLContext db, UUID id, Requester caller) {
+    return view(db, visibleOrder(db, id, caller));
+  }
+
+  private static OrdersRecord visibleOrder(DSLContext db, UUID id, Requester caller) {
     OrdersRecord order = db.selectFrom(ORDERS).where(ORDERS.ID.eq(id)).fetchOne();
-    if (order == null) throw ApiProblem.notFound("order", id.toString());
-    return view(db, order);
+    if (order == null || !caller.mayAccess(order.getOwnerPrincipal())) {
+      throw ApiProblem.notFound("order", id.toString());
+    }
+    return order;
   }
 
   /**
@@ -103,7 +164,11 @@ public class OrderService {
    * illegal-transition} naming from and to.
    */
   public OrderView transition(
-      DSLContext tx, UUID id, OrderRequests.Transition request, Collection<String> roles) {
+      DSLContext tx,
+      UUID id,
+      OrderRequests.Transition request,
+      Collection<String> roles,
+      Requester caller) {
     OrderStatus to =
         OrderStatus.of(request.status())
             .orElseThrow(
@@ -123,8 +188,7 @@ public class OrderService {
           List.of(),
           Map.of());
     }
-    OrdersRecord order = tx.selectFrom(ORDERS).where(ORDERS.ID.eq(id)).fetchOne();
-    if (order == null) throw ApiProblem.notFound("order", id.toString());
+    OrdersRecord order = visibleOrder(tx, id, caller);
     OrderStatus from = OrderStatus.of(order.getStatus()).orElseThrow();
     if (from == to) return view(tx, order);
     if (!from.canMoveTo(to)) {
@@ -166,7 +230,7 @@ public class OrderService {
         consumeAllocation(tx, order.getLocationId(), line, to == OrderStatus.SHIPPED);
       }
     }
-    return get(tx, id);
+    return get(tx, id, caller);
   }
 
   /** Takes the line out of allocated; when shipped, out of on_hand as well. */

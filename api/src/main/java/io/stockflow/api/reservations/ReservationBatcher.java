@@ -297,7 +297,9 @@ public class ReservationBatcher {
               tx,
               key.sku(),
               key.locationId(),
-              go.stream().map(i -> batch.get(i).member.request()).toList());
+              go.stream().map(i -> batch.get(i).member.request()).toList(),
+              // The owner of a new cart is who asked for it (see Requester).
+              go.stream().map(i -> batch.get(i).member.principal()).toList());
       List<Idempotency.Keyed> toStore = new ArrayList<>();
       for (int g = 0; g < go.size(); g++) {
         int i = go.get(g);

@@ -16,6 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.api.problem.Problems;
 import io.stockflow.api.security.Roles;
@@ -24,7 +25,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
-/** Checkout holds: reserve a cart, confirm it, release it. Roles: channel, ops. */
+/**
+ * Checkout holds: reserve a cart, confirm it, release it. Roles: channel, ops. A cart belongs to
+ * the caller that reserved it: for any other channel caller it does not exist (404); ops reach
+ * every cart (see {@link Requester}).
+ */
 @Controller("/reservations")
 @Requires(property = "stockflow.api.enabled", notEquals = "false")
 @Secured({Roles.CHANNEL, Roles.OPS})
@@ -74,6 +79,7 @@ public class ReservationController {
       HttpRequest<?> httpRequest) {
     Idempotency.validateKey(idempotencyKey);
     String principal = caller.getName();
+    Requester requester = Requester.forCarts(caller);
     // A committed read, no lock: refuse a sold-out cart at once (see ReservationService#soldOut for
     // why that is exact) and pick the location a single-line cart queues for.
     ReservationService.Preflight pre =
@@ -92,7 +98,7 @@ public class ReservationController {
           || request.lines().size() != 1
           || !pre.fresh()
           || lap > MAX_LAPS) {
-        return reserveAlone(request, idempotencyKey, principal);
+        return reserveAlone(request, idempotencyKey, requester);
       }
       String location = pre.candidates().get(0);
       String hash = idempotency.fingerprint(OPERATION, request);
@@ -107,14 +113,14 @@ public class ReservationController {
                       principal,
                       idempotencyKey,
                       idempotencyKey == null ? null : hash,
-                      t -> created(reservations.reserveAt(t, request, location))));
+                      t -> created(reservations.reserveAt(t, request, location, requester))));
       switch (r.kind()) {
         case DONE:
           return r.response();
         case FAILED:
           throw r.error();
         case ALONE:
-          return reserveAlone(request, idempotencyKey, principal);
+          return reserveAlone(request, idempotencyKey, requester);
         case NOT_HERE:
           // The stock went while we queued: look again (a committed read); either another
           // location has some, or this is a sold-out refusal like any other.
@@ -132,28 +138,32 @@ public class ReservationController {
 
   /** One transaction for this cart alone: the path of multi-line carts. */
   private HttpResponse<?> reserveAlone(
-      ReserveRequest request, String idempotencyKey, String principal) {
+      ReserveRequest request, String idempotencyKey, Requester requester) {
     return idempotency.run(
-        principal,
+        requester.principal(),
         idempotencyKey,
         OPERATION,
         request,
-        tx -> created(reservations.reserve(tx, request)));
+        tx -> created(reservations.reserve(tx, request, requester)));
   }
 
   private static MutableHttpResponse<?> created(ReservationService.Outcome o) {
     return o.created() ? HttpResponse.created(o.reservation()) : HttpResponse.ok(o.reservation());
   }
 
-  @Operation(summary = "A cart's reservations")
+  @Operation(
+      summary = "A cart's reservations",
+      description = "404 if the cart does not exist or belongs to another caller.")
   @Get("/{cartId}")
-  public CartReservation get(@PathVariable String cartId) {
-    return reservations.get(transactions.dsl(), cartId);
+  public CartReservation get(@PathVariable String cartId, Authentication caller) {
+    return reservations.get(transactions.dsl(), cartId, Requester.forCarts(caller));
   }
 
   @Operation(
       summary = "Confirm a cart: reserved becomes allocated",
-      description = "Idempotent. 409 reservation-expired / reservation-not-active.")
+      description =
+          "Idempotent. 409 reservation-expired / reservation-not-active; 404 if the cart does"
+              + " not exist or belongs to another caller.")
   @Post("/{cartId}/confirm")
   public HttpResponse<?> confirm(
       @PathVariable String cartId,
@@ -164,12 +174,14 @@ public class ReservationController {
         idempotencyKey,
         "POST /reservations/" + cartId + "/confirm",
         null,
-        tx -> HttpResponse.ok(reservations.confirm(tx, cartId)));
+        tx -> HttpResponse.ok(reservations.confirm(tx, cartId, Requester.forCarts(caller))));
   }
 
   @Operation(
       summary = "Release a cart: reserved stock becomes available again",
-      description = "Idempotent. 409 reservation-confirmed if already confirmed.")
+      description =
+          "Idempotent. 409 reservation-confirmed if already confirmed; 404 if the cart does not"
+              + " exist or belongs to another caller.")
   @Post("/{cartId}/release")
   public HttpResponse<?> release(
       @PathVariable String cartId,
@@ -180,6 +192,6 @@ public class ReservationController {
         idempotencyKey,
         "POST /reservations/" + cartId + "/release",
         null,
-        tx -> HttpResponse.ok(reservations.release(tx, cartId)));
+        tx -> HttpResponse.ok(reservations.release(tx, cartId, Requester.forCarts(caller))));
   }
 }

@@ -8,6 +8,7 @@ import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 import static io.stockflow.db.jooq.Tables.SKUS;
 
 import io.micronaut.http.HttpStatus;
+import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.db.jooq.tables.records.ReservationsRecord;
 import jakarta.inject.Singleton;
@@ -78,13 +79,13 @@ public class ReservationService {
   }
 
   /**
-   * Reserves every line or none. Returns the existing reservations unchanged when the same cart is
-   * sent again ({@code created=false}).
+   * Reserves every line or none, owned by {@code caller}. Returns the existing reservations
+   * unchanged when the same cart is sent again by a caller that may see it ({@code created=false}).
    */
-  public Outcome reserve(DSLContext tx, ReserveRequest request) {
+  public Outcome reserve(DSLContext tx, ReserveRequest request, Requester caller) {
     List<ReserveRequest.Line> lines = validateLines(request);
     List<ReservationsRecord> existing = forCart(tx, request.cartId());
-    if (!existing.isEmpty()) return new Outcome(sameCart(request, lines, existing), false);
+    if (!existing.isEmpty()) return new Outcome(sameCart(request, lines, existing, caller), false);
 
     requireKnownSkus(tx, lines);
     Map<String, Long> demand = demand(lines);
@@ -103,7 +104,7 @@ public class ReservationService {
             .toList();
     for (String location : candidates) {
       if (tryHold(tx, location, ordered)) {
-        return new Outcome(insertHolds(tx, request, location), true);
+        return new Outcome(insertHolds(tx, request, location, caller.principal()), true);
       }
     }
     throw insufficient(lines, availableByLocation);
@@ -115,13 +116,14 @@ public class ReservationService {
    * if the location has not enough available when this runs, throws {@link NotHere} so the caller
    * can roll back to its savepoint and try elsewhere from a fresh read.
    */
-  public Outcome reserveAt(DSLContext tx, ReserveRequest request, String location) {
+  public Outcome reserveAt(
+      DSLContext tx, ReserveRequest request, String location, Requester caller) {
     List<ReserveRequest.Line> lines = validateLines(request);
     List<ReservationsRecord> existing = forCart(tx, request.cartId());
-    if (!existing.isEmpty()) return new Outcome(sameCart(request, lines, existing), false);
+    if (!existing.isEmpty()) return new Outcome(sameCart(request, lines, existing, caller), false);
     enforcePurchaseLimits(tx, request.customerRef(), demand(lines));
     if (!tryHold(tx, location, lines)) throw NotHere.INSTANCE;
-    return new Outcome(insertHolds(tx, request, location), true);
+    return new Outcome(insertHolds(tx, request, location, caller.principal()), true);
   }
 
   /** The location had not enough available when the batch ran; nothing was changed. */
@@ -247,10 +249,11 @@ public class ReservationService {
    * total to {@code reserved} (re-checked by the database: {@code on_hand - allocated - reserved >=
    * total}, and the CHECK behind it) and ONE multi-row INSERT of the reservations.
    *
+   * @param owners the principal of each cart of {@code run}, in the same order
    * @return per cart, its reservation, or null when the location had not enough for it
    */
   public List<CartReservation> reserveRun(
-      DSLContext tx, String sku, String location, List<ReserveRequest> run) {
+      DSLContext tx, String sku, String location, List<ReserveRequest> run, List<String> owners) {
     Long available =
         tx.select(AVAILABLE)
             .from(INVENTORY_LEVELS)
@@ -263,12 +266,15 @@ public class ReservationService {
     long remaining = available == null ? 0 : available;
     long total = 0;
     List<ReserveRequest> granted = new ArrayList<>();
-    for (ReserveRequest r : run) {
+    List<String> grantedOwners = new ArrayList<>();
+    for (int i = 0; i < run.size(); i++) {
+      ReserveRequest r = run.get(i);
       long q = r.lines().get(0).quantity();
       if (q <= remaining) {
         remaining -= q;
         total += q;
         granted.add(r);
+        grantedOwners.add(owners.get(i));
         result.add(null); // filled below
       } else {
         result.add(null);
@@ -282,7 +288,7 @@ public class ReservationService {
       throw new IllegalStateException(
           "inventory_levels(" + sku + ", " + location + ") changed under its row lock");
     }
-    List<CartReservation> views = insertHolds(tx, granted, location);
+    List<CartReservation> views = insertHolds(tx, granted, grantedOwners, location);
     for (int i = 0, g = 0; i < run.size(); i++) {
       if (g < granted.size() && run.get(i) == granted.get(g)) result.set(i, views.get(g++));
     }
@@ -363,14 +369,18 @@ public class ReservationService {
     return demand;
   }
 
-  /** Inserts one active reservation per line at {@code location}; returns the cart's view. */
-  private CartReservation insertHolds(DSLContext tx, ReserveRequest request, String location) {
-    return insertHolds(tx, List.of(request), location).get(0);
+  /**
+   * Inserts one active reservation per line at {@code location}, owned by {@code owner}; returns
+   * the cart's view.
+   */
+  private CartReservation insertHolds(
+      DSLContext tx, ReserveRequest request, String location, String owner) {
+    return insertHolds(tx, List.of(request), List.of(owner), location).get(0);
   }
 
   /** The same for several carts in ONE multi-row INSERT; views in the order of {@code requests}. */
   private List<CartReservation> insertHolds(
-      DSLContext tx, List<ReserveRequest> requests, String location) {
+      DSLContext tx, List<ReserveRequest> requests, List<String> owners, String location) {
     // Microseconds, as the column stores them, so the view built below equals what a read returns.
     Instant expiresAt = clock.instant().plus(config.getTtl()).truncatedTo(ChronoUnit.MICROS);
     OffsetDateTime expires = OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC);
@@ -384,9 +394,12 @@ public class ReservationService {
             RESERVATIONS.QUANTITY,
             RESERVATIONS.STATUS,
             RESERVATIONS.EXPIRES_AT,
-            RESERVATIONS.CUSTOMER_REF);
+            RESERVATIONS.CUSTOMER_REF,
+            RESERVATIONS.OWNER_PRINCIPAL);
     List<CartReservation> views = new ArrayList<>();
-    for (ReserveRequest request : requests) {
+    for (int r = 0; r < requests.size(); r++) {
+      ReserveRequest request = requests.get(r);
+      String owner = owners.get(r);
       List<CartReservation.Line> view = new ArrayList<>();
       for (ReserveRequest.Line l : request.lines()) {
         String id = reservationId(request.cartId(), l.lineNo());
@@ -399,7 +412,8 @@ public class ReservationService {
                 l.quantity(),
                 "active",
                 expires,
-                request.customerRef());
+                request.customerRef(),
+                owner);
         view.add(new CartReservation.Line(id, l.lineNo(), l.sku(), l.quantity(), "active"));
       }
       // Built from what was inserted rather than read back: one statement less per request,
@@ -411,11 +425,27 @@ public class ReservationService {
     return views;
   }
 
-  /** The cart's reservations, or 404. */
-  public CartReservation get(DSLContext tx, String cartId) {
+  /** The cart's reservations, or 404 when there are none or {@code caller} may not see them. */
+  public CartReservation get(DSLContext tx, String cartId, Requester caller) {
+    return toView(cartId, visibleCart(tx, cartId, caller));
+  }
+
+  /**
+   * The cart's rows if {@code caller} may see them, else the same 404 as for a cart that does not
+   * exist: answering 403 would tell another channel which cart ids are in use.
+   */
+  private static List<ReservationsRecord> visibleCart(
+      DSLContext tx, String cartId, Requester caller) {
     List<ReservationsRecord> rows = forCart(tx, cartId);
-    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
-    return toView(cartId, rows);
+    if (rows.isEmpty() || !visible(rows, caller)) {
+      throw ApiProblem.notFound("cart reservation", cartId);
+    }
+    return rows;
+  }
+
+  /** Every line of a cart has the same owner; checked per line all the same. */
+  private static boolean visible(List<ReservationsRecord> rows, Requester caller) {
+    return rows.stream().allMatch(r -> caller.mayAccess(r.getOwnerPrincipal()));
   }
 
   /**
@@ -423,9 +453,8 @@ public class ReservationService {
    * is returned as is. A released, expired or past-due line makes the whole call fail with 409 and
    * change nothing; expiry itself is the reservation-expiry workflow's job.
    */
-  public CartReservation confirm(DSLContext tx, String cartId) {
-    List<ReservationsRecord> rows = forCart(tx, cartId);
-    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
+  public CartReservation confirm(DSLContext tx, String cartId, Requester caller) {
+    List<ReservationsRecord> rows = visibleCart(tx, cartId, caller);
     Instant now = clock.instant();
     List<String> dead = new ArrayList<>();
     List<String> overdue = new ArrayList<>();
@@ -451,6 +480,8 @@ public class ReservationService {
       int changed =
           tx.update(RESERVATIONS)
               .set(RESERVATIONS.STATUS, "confirmed")
+              // The confirmed-order-timeout counts from here (ReservationSweeper).
+              .set(RESERVATIONS.CONFIRMED_AT, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
               .where(RESERVATIONS.ID.eq(r.getId()))
               .and(RESERVATIONS.STATUS.eq("active"))
               .execute();
@@ -464,9 +495,8 @@ public class ReservationService {
    * Releases every active line (reserved returns to available). Idempotent: released or expired
    * lines stay as they are. A confirmed line is refused with 409 (cancel the order instead).
    */
-  public CartReservation release(DSLContext tx, String cartId) {
-    List<ReservationsRecord> rows = forCart(tx, cartId);
-    if (rows.isEmpty()) throw ApiProblem.notFound("cart reservation", cartId);
+  public CartReservation release(DSLContext tx, String cartId, Requester caller) {
+    List<ReservationsRecord> rows = visibleCart(tx, cartId, caller);
     List<String> confirmed =
         rows.stream()
             .filter(r -> r.getStatus().equals("confirmed"))
@@ -529,9 +559,24 @@ public class ReservationService {
         .fetch();
   }
 
-  /** The same cart again: identical lines return what exists; anything else is a conflict. */
+  /**
+   * The same cart again: identical lines return what exists; anything else is a conflict. So is a
+   * cart id another caller already uses, whatever its lines: its reservations are not this caller's
+   * to see (cart ids are one namespace, so the conflict itself cannot be avoided; it shows nothing
+   * of the other cart).
+   */
   private CartReservation sameCart(
-      ReserveRequest request, List<ReserveRequest.Line> lines, List<ReservationsRecord> existing) {
+      ReserveRequest request,
+      List<ReserveRequest.Line> lines,
+      List<ReservationsRecord> existing,
+      Requester caller) {
+    if (!visible(existing, caller)) {
+      throw ApiProblem.conflict(
+          "cart-already-reserved",
+          "Cart already reserved",
+          "cart id " + request.cartId() + " is already in use; reserve under a new cart id",
+          Map.of("cartId", request.cartId()));
+    }
     Map<String, ReservationsRecord> byId = new HashMap<>();
     existing.forEach(r -> byId.put(r.getId(), r));
     boolean same = existing.size() == lines.size();

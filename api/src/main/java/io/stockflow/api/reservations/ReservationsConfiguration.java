@@ -23,6 +23,31 @@ public class ReservationsConfiguration {
     this.ttl = ttl;
   }
 
+  private Duration confirmedOrderTimeout = Duration.ofHours(24);
+
+  /**
+   * How long a confirmed reservation may wait for its order ({@code
+   * stockflow.reservations.confirmed-order-timeout}, default 24h). Confirming moves the units to
+   * allocated; a cart that is confirmed but never ordered would keep them allocated forever, so the
+   * reservation sweep ({@link ReservationSweeper}) releases it (status expired, allocated given
+   * back) once this has passed since the confirm. An order created before that wins; one that races
+   * the release either wins or gets 409, never both (see {@code
+   * ReservationReleases.releaseUnorderedIfDue}). Long enough for any checkout to place its order.
+   */
+  public Duration getConfirmedOrderTimeout() {
+    return confirmedOrderTimeout;
+  }
+
+  public void setConfirmedOrderTimeout(Duration confirmedOrderTimeout) {
+    if (confirmedOrderTimeout == null
+        || confirmedOrderTimeout.isNegative()
+        || confirmedOrderTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "stockflow.reservations.confirmed-order-timeout must be positive");
+    }
+    this.confirmedOrderTimeout = confirmedOrderTimeout;
+  }
+
   private boolean groupCommit = true;
   private int maxQueue = 256;
   private int maxBatch = 64;

@@ -77,6 +77,9 @@ public abstract class ApiIT implements TestPropertyProvider {
 
   private Map<String, String> instanceProperties() {
     Map<String, String> properties = new HashMap<>(moreProperties());
+    // No periodic reservation sweep in the tests unless a class asks for one: it would release
+    // holds on its own schedule; the sweep's tests drive it directly with fixed instants.
+    properties.putIfAbsent("stockflow.reservations.sweep.enabled", "false");
     properties.put("stockflow.database.url", pg.jdbcUrl());
     properties.put("stockflow.database.pool-size", "16");
     properties.put("stockflow.api.keys." + OPS_KEY, "ops");

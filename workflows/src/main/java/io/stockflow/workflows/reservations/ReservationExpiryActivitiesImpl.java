@@ -1,9 +1,9 @@
 package io.stockflow.workflows.reservations;
 
-import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 
 import io.stockflow.db.Transactions;
+import io.stockflow.db.reservations.ReservationReleases;
 import org.jooq.impl.DSL;
 
 /** Expires reservations in the database. Thread-safe. */
@@ -18,22 +18,10 @@ public final class ReservationExpiryActivitiesImpl implements ReservationExpiryA
   public ExpireResult expire(String reservationId) {
     return transactions.run(
         tx -> {
-          var expired =
-              tx.update(RESERVATIONS)
-                  .set(RESERVATIONS.STATUS, "expired")
-                  .where(RESERVATIONS.ID.eq(reservationId))
-                  .and(RESERVATIONS.STATUS.eq("active"))
-                  .and(RESERVATIONS.EXPIRES_AT.le(DSL.currentOffsetDateTime()))
-                  .returning(RESERVATIONS.SKU, RESERVATIONS.LOCATION_ID, RESERVATIONS.QUANTITY)
-                  .fetchOne();
-          if (expired != null) {
-            tx.update(INVENTORY_LEVELS)
-                .set(
-                    INVENTORY_LEVELS.RESERVED,
-                    INVENTORY_LEVELS.RESERVED.minus(expired.getQuantity()))
-                .where(INVENTORY_LEVELS.SKU.eq(expired.getSku()))
-                .and(INVENTORY_LEVELS.LOCATION_ID.eq(expired.getLocationId()))
-                .execute();
+          // The same conditional UPDATE as the database sweep (api ReservationSweeper): whichever
+          // of the two runs second changes nothing, so the units come back once.
+          if (ReservationReleases.expireIfDue(tx, reservationId, DSL.currentOffsetDateTime())
+              != null) {
             return new ExpireResult(ExpiryOutcome.EXPIRED, null);
           }
           var row =

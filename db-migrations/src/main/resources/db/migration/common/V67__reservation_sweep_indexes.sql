@@ -1,4 +1,4 @@
--- Indexes for the reservation sweep (api: ReservationSweeper). Separate from V64 because CockroachDB refuses an
+-- Indexes for the reservation sweep (api: ReservationSweeper). Separate from V66 because CockroachDB refuses an
 -- index in the same transaction as the ADD COLUMN it refers to (cockroachdb/cockroach#83593); here every column
 -- exists already. Partial indexes (CockroachDB since v20.2, PostgreSQL): only the rows a sweep can act on, so they
 -- stay small however large the table grows, and writes to finished reservations never touch them.

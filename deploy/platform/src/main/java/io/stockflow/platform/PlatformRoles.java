@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 @Singleton
 public class PlatformRoles {
   public static final Set<String> KNOWN = Set.of("api", "consumer", "worker");
+  public static final String ALL = "api,consumer,worker";
   private final Set<String> roles;
 
   public PlatformRoles(@Value("${stockflow.roles:api,consumer,worker}") String roles) {
@@ -28,6 +29,10 @@ public class PlatformRoles {
     if (!unknown.isEmpty())
       throw new IllegalArgumentException(
           "unknown role(s) " + unknown + " in stockflow.roles; known: " + KNOWN);
+  }
+
+  public boolean api() {
+    return roles.contains("api");
   }
 
   public boolean consumer() {

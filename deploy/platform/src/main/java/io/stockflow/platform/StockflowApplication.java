@@ -3,7 +3,9 @@ package io.stockflow.platform;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The platform process: HTTP API, changefeed consumers and Temporal workers, each switched on by
@@ -14,7 +16,31 @@ public final class StockflowApplication {
   private StockflowApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(StockflowApplication.class).banner(false).start();
+    Micronaut.build(args)
+        .mainClass(StockflowApplication.class)
+        .banner(false)
+        .properties(roleSwitches(Map.of()))
+        .start();
+  }
+
+  /**
+   * {@code properties} plus {@code stockflow.api.enabled=false} when the roles lack {@code api}: a
+   * consumer- or worker-only process then has no controllers and runs no reservation sweep; its
+   * HTTP server still answers {@code /health} and {@code /prometheus}. The roles come from {@code
+   * properties}, else the system property, else STOCKFLOW_ROLES, as application.yml resolves them.
+   */
+  static Map<String, Object> roleSwitches(Map<String, Object> properties) {
+    Object roles =
+        properties.getOrDefault(
+            "stockflow.roles",
+            System.getProperty(
+                "stockflow.roles",
+                Objects.requireNonNullElse(System.getenv("STOCKFLOW_ROLES"), PlatformRoles.ALL)));
+    if (new PlatformRoles(String.valueOf(roles)).api()
+        || properties.containsKey("stockflow.api.enabled")) return properties;
+    Map<String, Object> switched = new HashMap<>(properties);
+    switched.put("stockflow.api.enabled", "false");
+    return switched;
   }
 
   /**
@@ -29,7 +55,7 @@ public final class StockflowApplication {
         ApplicationContext.builder()
             .mainClass(StockflowApplication.class)
             .banner(false)
-            .properties(properties)
+            .properties(roleSwitches(properties))
             .start();
     try {
       context

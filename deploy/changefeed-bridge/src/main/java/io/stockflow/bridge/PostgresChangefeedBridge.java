@@ -60,6 +60,8 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresChangefeedBridge.class);
   static final String TOPIC_PREFIX = "stockflow_bridge";
   static final String TOAST_PLACEHOLDER = "__stockflow_bridge_unchanged_toast_7c1e__";
+  static final String OFFSETS_FILE = "offsets.dat";
+  static final String SCAN_DONE_FILE = "initial-scan.done";
 
   private final BridgeConfig config;
   private final Map<String, String> stopped = new ConcurrentHashMap<>();
@@ -88,6 +90,10 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     try {
       bridge.run();
       return bridge;
+    } catch (FatalBridgeException e) {
+      log.error("changefeed bridge: {}", e.getMessage());
+      bridge.close();
+      throw e;
     } catch (RuntimeException | SQLException | IOException e) {
       bridge.close();
       throw new IllegalStateException("changefeed bridge failed to start: " + e.getMessage(), e);
@@ -102,15 +108,15 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     PostgresSetup.Prepared prepared;
     try (Connection c = DriverManager.getConnection(config.jdbcUrl())) {
-      prepared =
-          new PostgresSetup(c)
-              .prepare(config.feed().tables(), config.publicationName(), config.slotName());
+      PostgresSetup setup = new PostgresSetup(c);
+      requireSlotIfResuming(setup);
+      prepared = setup.prepare(config.feed().tables(), config.publicationName(), config.slotName());
       stopped.putAll(prepared.stopped());
       sink = new KafkaSink(config.kafkaBootstrap(), "changefeed-bridge-" + config.slotName());
       sink.ensureTopics(
           prepared.active().stream().map(WatchedTable::topic).distinct().toList(),
           config.feed().partitions());
-      Path scanDone = config.dataDir().resolve("initial-scan.done");
+      Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
       if (config.feed().initialScan() && !Files.exists(scanDone)) {
         InitialScan.run(c, prepared.schema(), prepared.active(), sink, this::stopTable);
         sink.flush();
@@ -148,10 +154,24 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
             .using(
                 (success, message, error) -> {
                   if (!success || error != null) {
-                    failure.compareAndSet(
-                        null, error != null ? error : new IllegalStateException(message));
+                    Throwable e = error != null ? error : new IllegalStateException(message);
+                    if (positionLost(e))
+                      e =
+                          new FatalBridgeException(
+                              "replication slot "
+                                  + config.slotName()
+                                  + " no longer holds the WAL from this bridge's stored position"
+                                  + " in "
+                                  + config.dataDir()
+                                  + " (was the slot dropped and recreated?); changes in between"
+                                  + " are lost. To start over with a fresh snapshot: stop the"
+                                  + " bridge, delete "
+                                  + config.dataDir()
+                                  + " and start it with the initial scan enabled.",
+                              e);
+                    failure.compareAndSet(null, e);
                     log.error(
-                        "changefeed bridge: engine stopped with an error: {}", message, error);
+                        "changefeed bridge: engine stopped with an error: {}", e.getMessage(), e);
                   }
                   streaming.countDown();
                   finished.countDown();
@@ -173,6 +193,32 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
         config.kafkaBootstrap());
   }
 
+  /**
+   * A bridge with a stored position (offsets, or a finished initial scan) resumes from its slot. If
+   * the slot is gone, the WAL of everything committed since it was dropped is gone too: creating a
+   * new slot would silently skip those changes. Only an operator can decide to start over.
+   */
+  private void requireSlotIfResuming(PostgresSetup setup) throws SQLException {
+    Path offsets = config.dataDir().resolve(OFFSETS_FILE);
+    Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
+    if (!Files.exists(offsets) && !Files.exists(scanDone)) return;
+    if (setup.slotExists(config.slotName())) return;
+    throw new FatalBridgeException(
+        "replication slot "
+            + config.slotName()
+            + " does not exist, but "
+            + config.dataDir()
+            + " holds this bridge's stored position ("
+            + (Files.exists(offsets) ? OFFSETS_FILE : SCAN_DONE_FILE)
+            + "). The changes committed since the slot was dropped are no longer in the WAL, so"
+            + " resuming with a new slot would lose them silently; the bridge stays stopped. To"
+            + " start over with a fresh snapshot of the tables: stop the bridge, delete "
+            + config.dataDir()
+            + " and start it with the initial scan enabled (the dev stack: delete its data"
+            + " directory's bridge folder, or start with --fresh). Consumers' HLC fences skip what"
+            + " they already handled.");
+  }
+
   private Properties engineProperties(String schema, List<WatchedTable> tables, String prefix) {
     Properties db = Driver.parseURL(config.jdbcUrl(), new Properties());
     if (db == null) throw new IllegalArgumentException("unparsable JDBC URL " + config.jdbcUrl());
@@ -182,7 +228,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
     p.put(
         "offset.storage.file.filename",
-        config.dataDir().resolve("offsets.dat").toAbsolutePath().toString());
+        config.dataDir().resolve(OFFSETS_FILE).toAbsolutePath().toString());
     p.put("offset.flush.interval.ms", "1000");
     // Kafka Connect >= 4.2 validates a worker config that requires bootstrap.servers.
     p.put("bootstrap.servers", config.kafkaBootstrap());
@@ -212,6 +258,14 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("tombstones.on.delete", "false");
     p.put("poll.interval.ms", "100");
     return p;
+  }
+
+  /** Debezium's refusal to resume from an offset the slot no longer has. */
+  private static boolean positionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause())
+      if (t.getMessage() != null && t.getMessage().contains("no longer available on the server"))
+        return true;
+    return false;
   }
 
   private void stopTable(WatchedTable t, UnencodableValueException e) {

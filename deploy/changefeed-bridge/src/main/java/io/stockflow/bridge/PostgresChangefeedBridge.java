@@ -10,6 +10,7 @@ import io.stockflow.bridge.postgres.PostgresSetup;
 import io.stockflow.bridge.stream.ChangeHandler;
 import io.stockflow.bridge.stream.KafkaSink;
 import io.stockflow.bridge.stream.ResolvedMarkers;
+import io.stockflow.bridge.stream.ResumeHookConnector;
 import io.stockflow.db.changefeed.WatchedTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   private KafkaSink sink;
   private ResolvedMarkers markers;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private String resumeHook;
   private boolean closed;
 
   private PostgresChangefeedBridge(BridgeConfig config) {
@@ -141,6 +143,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
             TOAST_PLACEHOLDER,
             stopped::containsKey,
             this::stopTable);
+    resumeHook = ResumeHookConnector.register(handler::resume);
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(engineProperties(prepared.schema(), active, markerPrefix))
@@ -224,7 +227,9 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     if (db == null) throw new IllegalArgumentException("unparsable JDBC URL " + config.jdbcUrl());
     Properties p = new Properties();
     p.put("name", "stockflow-changefeed-bridge-" + config.slotName());
-    p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    // PostgreSQL's connector, whose task hands the offset it resumes from to the ChangeHandler.
+    p.put("connector.class", ResumeHookConnector.class.getName());
+    p.put(ResumeHookConnector.HOOK, resumeHook);
     p.put("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
     p.put(
         "offset.storage.file.filename",
@@ -319,6 +324,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
       }
     }
     engineThread.shutdownNow();
+    if (resumeHook != null) ResumeHookConnector.unregister(resumeHook);
     if (sink != null) sink.close();
     log.info("changefeed bridge: stopped");
   }

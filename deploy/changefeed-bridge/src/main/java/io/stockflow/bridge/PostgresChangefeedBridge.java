@@ -262,6 +262,11 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("unavailable.value.placeholder", TOAST_PLACEHOLDER);
     p.put("tombstones.on.delete", "false");
     p.put("poll.interval.ms", "100");
+    // A lost replication connection (walsender terminated, PostgreSQL restarted) is a retriable
+    // error: Debezium restarts its task, which resumes from the stored offset (see
+    // ResumeHookConnector), without limit and after 1 s instead of the default 10 s.
+    p.put("errors.max.retries", "-1");
+    p.put("retriable.restart.connector.wait.ms", "1000");
     return p;
   }
 

@@ -115,13 +115,26 @@ public final class ChangeHandler
 
   /**
    * The connector (re)starts streaming from {@code storedOffset}, the offset Debezium stored last
-   * (null when there is none): the next transaction is the one after it. The tie-break state stored
-   * with that offset is exactly the state after that offset's record, so a transaction gets the
-   * same {@code updated} whether it is emitted for the first time or again after a restart, and two
-   * transactions in one microsecond never share one {@code updated}, also when a restart falls
-   * between them.
+   * (null when there is none): the next transaction is the one after it. Called before the task
+   * streams, on first start and on every restart of Debezium's task (e.g. after its replication
+   * connection was terminated). The tie-break state stored with that offset is exactly the state
+   * after that offset's record, so a transaction gets the same {@code updated} whether it is
+   * emitted for the first time or again after a restart, and two transactions in one microsecond
+   * never share one {@code updated}, also when a restart falls between them.
    */
   public synchronized void resume(Map<String, ?> storedOffset) {
+    // A restart in the middle of a transaction: Debezium delivers it again from its BEGIN (its
+    // records were never marked, so the stored offset is before it). What was buffered of it is
+    // dropped, not emitted.
+    if (open != null && !open.events.isEmpty())
+      log.info(
+          "changefeed bridge: Debezium restarts in transaction {}; it is replayed from its start",
+          open.id);
+    open = null;
+    done.clear();
+    // Markers are trusted again only once seen in the replayed stream; resolved never goes back
+    // (lastResolved stays).
+    previousMarker = null;
     Object wall = storedOffset == null ? null : storedOffset.get(WALL_KEY);
     Object logical = storedOffset == null ? null : storedOffset.get(LOGICAL_KEY);
     if (wall instanceof Number w && logical instanceof Number l && w.longValue() >= 0) {

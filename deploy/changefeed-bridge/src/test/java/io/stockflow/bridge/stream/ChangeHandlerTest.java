@@ -179,4 +179,31 @@ class ChangeHandlerTest {
             "[\"a\"] {\"after\": {\"id\": \"a\", \"n\": 2}, \"before\": {\"id\": \"a\", \"n\": 1},"
                 + " \"updated\": \"1701102311425045000.0000000001\"}");
   }
+
+  @Test
+  void a_task_restart_in_the_middle_of_a_transaction_replays_it_once_with_the_same_updated()
+      throws Exception {
+    Sent sent = new Sent();
+    Store store = new Store();
+    ChangeHandler handler = handler(sent);
+    handler.resume(null);
+    handler.handleBatch(transaction("a", 0, 1, WALL, 700, 100), store);
+    handler.handleBatch(List.of(tx("BEGIN", 701, 200), update("b", 0, 5, WALL, 701, 201)), store);
+    Map<String, Object> stored = store.stored;
+
+    // The walsender dies before the END of transaction 701; the task restarts from the stored
+    // offset and Debezium delivers transaction 701 again, from its BEGIN.
+    handler.resume(stored);
+    handler.handleBatch(transaction("b", 0, 5, WALL, 701, 200), store);
+    handler.handleBatch(transaction("a", 1, 2, WALL + 1000, 702, 300), store);
+
+    assertThat(sent.rows)
+        .containsExactly(
+            "[\"a\"] {\"after\": {\"id\": \"a\", \"n\": 1}, \"before\": {\"id\": \"a\", \"n\": 0},"
+                + " \"updated\": \"1701102311425045000.0000000000\"}",
+            "[\"b\"] {\"after\": {\"id\": \"b\", \"n\": 5}, \"before\": {\"id\": \"b\", \"n\": 0},"
+                + " \"updated\": \"1701102311425045000.0000000001\"}",
+            "[\"a\"] {\"after\": {\"id\": \"a\", \"n\": 2}, \"before\": {\"id\": \"a\", \"n\": 1},"
+                + " \"updated\": \"1701102311425046000.0000000000\"}");
+  }
 }

@@ -7,6 +7,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.stockflow.bridge.encoding.UnencodableValueException;
 import io.stockflow.bridge.postgres.InitialScan;
 import io.stockflow.bridge.postgres.PostgresSetup;
+import io.stockflow.bridge.postgres.ScanSnapshot;
 import io.stockflow.bridge.stream.ChangeHandler;
 import io.stockflow.bridge.stream.KafkaSink;
 import io.stockflow.bridge.stream.ResolvedMarkers;
@@ -63,6 +64,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   static final String TOAST_PLACEHOLDER = "__stockflow_bridge_unchanged_toast_7c1e__";
   static final String OFFSETS_FILE = "offsets.dat";
   static final String SCAN_DONE_FILE = "initial-scan.done";
+  private static final String SNAPSHOT_LINE = "snapshot ";
 
   private final BridgeConfig config;
   private final Map<String, String> stopped = new ConcurrentHashMap<>();
@@ -120,11 +122,16 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
           config.feed().partitions());
       Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
       if (config.feed().initialScan() && !Files.exists(scanDone)) {
-        InitialScan.run(c, prepared.schema(), prepared.active(), sink, this::stopTable);
+        InitialScan.Result scan =
+            InitialScan.run(c, prepared.schema(), prepared.active(), sink, this::stopTable);
         sink.flush();
-        Files.writeString(scanDone, config.slotName() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+            scanDone,
+            config.slotName() + "\n" + SNAPSHOT_LINE + scan.snapshot().toLine() + "\n",
+            StandardCharsets.UTF_8);
       }
     }
+    Optional<ScanSnapshot> scanned = scanSnapshot();
     List<WatchedTable> active = prepared.active();
     if (active.isEmpty()) {
       log.error("changefeed bridge: no table can be streamed; stopped tables: {}", stopped);
@@ -143,6 +150,9 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
             TOAST_PLACEHOLDER,
             stopped::containsKey,
             this::stopTable);
+    // Transactions the scan's snapshot saw are in its rows already; re-emitting them from the slot
+    // would put older versions after newer ones (see InitialScan).
+    scanned.ifPresent(handler::skipTransactionsSeenBy);
     resumeHook = ResumeHookConnector.register(handler::resume);
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -268,6 +278,16 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("errors.max.retries", "-1");
     p.put("retriable.restart.connector.wait.ms", "1000");
     return p;
+  }
+
+  /** The snapshot the initial scan read, as stored in its marker file (absent without a scan). */
+  private Optional<ScanSnapshot> scanSnapshot() throws IOException {
+    Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
+    if (!Files.exists(scanDone)) return Optional.empty();
+    return Files.readAllLines(scanDone, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.startsWith(SNAPSHOT_LINE))
+        .map(l -> ScanSnapshot.fromLine(l.substring(SNAPSHOT_LINE.length())))
+        .findFirst();
   }
 
   /** Debezium's refusal to resume from an offset the slot no longer has. */

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,108 @@ class RecoveryIT {
       handled.add(onHand(m));
     }
     return handled;
+  }
+
+  @Test
+  void the_initial_scan_stamps_its_rows_below_every_commit_its_snapshot_did_not_see()
+      throws Exception {
+    seed("RACE", 3);
+    String name = "scanrace";
+    // Slot, publication and replica identity exist before the slow commit starts, so the bridge's
+    // setup does not wait for it (creating a slot waits for running transactions).
+    stack.tx(
+        "ALTER TABLE inventory_levels REPLICA IDENTITY FULL",
+        "CREATE PUBLICATION "
+            + name
+            + " FOR TABLE inventory_levels WITH (publish = 'insert, update, delete')");
+    query("SELECT pg_create_logical_replication_slot('" + name + "', 'pgoutput')");
+    // A synchronous standby that never comes makes a commit wait after it has taken its commit
+    // timestamp and written its commit record, but before it becomes visible: the race of a
+    // commit that is slow to become visible, made long. Only the blocked session asks for it.
+    stack.tx(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = local',"
+            + " current_database()); END $$");
+    try (Connection admin = stack.connect();
+        Statement s = admin.createStatement()) {
+      s.execute("ALTER SYSTEM SET synchronous_standby_names = 'stockflow_no_such_standby'");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    PostgresChangefeedBridge bridge = null;
+    try (Connection blocked = stack.connect();
+        TopicProbe probe = new TopicProbe(stack.bootstrap(), List.of("inventory_levels"))) {
+      int blockedPid;
+      try (Statement s = blocked.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        blockedPid = rs.getInt(1);
+        s.execute("SET synchronous_commit = on");
+      }
+      CompletableFuture<Void> slowCommit =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Statement s = blocked.createStatement()) {
+                  s.executeUpdate("UPDATE inventory_levels SET on_hand = 1 WHERE sku = 'RACE-00'");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  query(
+                      "SELECT 1 FROM pg_stat_activity WHERE pid = "
+                          + blockedPid
+                          + " AND wait_event = 'SyncRep'"));
+
+      BridgeConfig config = config(name, INVENTORY_ONLY.withInitialScan(true));
+      CompletableFuture<PostgresChangefeedBridge> started =
+          CompletableFuture.supplyAsync(() -> PostgresChangefeedBridge.start(config));
+      // Either the scan ran already, or it waits for the slow commit to become visible.
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  started.isDone()
+                      || query(
+                          "SELECT 1 FROM pg_stat_activity WHERE query LIKE"
+                              + " '%initial scan waits for older transactions%'"
+                              + " AND pid <> pg_backend_pid()"));
+      // Two commits while a waiting scan has not taken its snapshot: it sees both, and the
+      // stream must not make the row go back to the first one afterwards.
+      setOnHand("RACE-01", 5);
+      setOnHand("RACE-01", 6);
+      try (Connection admin = stack.connect();
+          Statement s = admin.createStatement()) {
+        s.execute("ALTER SYSTEM RESET synchronous_standby_names");
+        s.execute("SELECT pg_reload_conf()");
+      }
+      slowCommit.get(60, TimeUnit.SECONDS);
+      bridge = started.get(120, TimeUnit.SECONDS);
+
+      // The stream is in commit order: once this arrives, so has everything committed before.
+      setOnHand("RACE-02", 1);
+      probe.awaitFirst(
+          TopicProbe.row("inventory_levels", key("RACE-02"))
+              .and(m -> m.value().contains("\"on_hand\": 1,")));
+      List<Message> all = probe.poll();
+      List<Long> race0 = throughFence(all, key("RACE-00"));
+      assertThat(race0).as("versions of RACE-00 a consumer handles").isNotEmpty();
+      assertThat(race0.get(race0.size() - 1)).as("RACE-00 as a consumer ends up").isEqualTo(1);
+      List<Long> race1 = throughFence(all, key("RACE-01"));
+      assertThat(race1).as("versions of RACE-01 a consumer handles").isSorted().endsWith(6L);
+      assertThat(bridge.failure()).isEmpty();
+    } finally {
+      try (Connection admin = stack.connect();
+          Statement s = admin.createStatement()) {
+        s.execute("ALTER SYSTEM RESET synchronous_standby_names");
+        s.execute("SELECT pg_reload_conf()");
+        s.execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET synchronous_commit',"
+                + " current_database()); END $$");
+      }
+      if (bridge != null) bridge.close();
+    }
   }
 
   @Test

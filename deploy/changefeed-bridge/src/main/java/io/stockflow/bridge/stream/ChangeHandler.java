@@ -7,6 +7,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.stockflow.bridge.encoding.ColumnType;
 import io.stockflow.bridge.encoding.Envelope;
 import io.stockflow.bridge.encoding.UnencodableValueException;
+import io.stockflow.bridge.postgres.ScanSnapshot;
 import io.stockflow.db.changefeed.WatchedTable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,7 @@ public final class ChangeHandler
   private final List<Done> done = new ArrayList<>();
 
   private Tx open;
+  private ScanSnapshot scanned;
   private long lastWallNanos = -1;
   private int lastLogical;
   private String previousMarker;
@@ -111,6 +113,15 @@ public final class ChangeHandler
     this.toastPlaceholder = toastPlaceholder;
     this.isStopped = isStopped;
     this.onStopped = onStopped;
+  }
+
+  /**
+   * Skips the changes of transactions {@code snapshot} saw: the initial scan emitted their effects
+   * already, with an {@code updated} that may be below theirs (see {@link
+   * io.stockflow.bridge.postgres.InitialScan}).
+   */
+  public synchronized void skipTransactionsSeenBy(ScanSnapshot snapshot) {
+    this.scanned = snapshot;
   }
 
   /**
@@ -216,6 +227,11 @@ public final class ChangeHandler
     Struct source = value.getStruct("source");
     WatchedTable t = tables.get(source.getString("table"));
     if (t == null || isStopped.test(t.table())) return;
+    if (scanned != null) {
+      Long xid = source.getInt64("txId");
+      Long lsn = source.getInt64("lsn");
+      if (xid != null && lsn != null && scanned.includes(xid, lsn)) return;
+    }
     open.commitNanos = source.getInt64("ts_ns");
     Map<String, JsonNode> before;
     Map<String, JsonNode> after;

@@ -17,7 +17,8 @@ import java.util.Map;
  * </ul>
  *
  * Streams {@link ChangefeedDeclaration#stockflow()}. SIGTERM/Ctrl-C stops cleanly; exits with 1
- * when the bridge fails, so a supervisor restarts it (it resumes from its offsets).
+ * when the bridge fails, so a supervisor restarts it (it resumes from its offsets), and with 2 when
+ * restarting cannot help ({@link FatalBridgeException}, a bad configuration).
  */
 public final class BridgeMain {
   private BridgeMain() {}
@@ -43,11 +44,22 @@ public final class BridgeMain {
       System.exit(2);
       return;
     }
-    PostgresChangefeedBridge bridge = PostgresChangefeedBridge.start(config);
+    PostgresChangefeedBridge bridge;
+    try {
+      bridge = PostgresChangefeedBridge.start(config);
+    } catch (FatalBridgeException e) {
+      System.err.println("changefeed bridge: " + e.getMessage());
+      System.exit(FATAL);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "changefeed-bridge-shutdown"));
     bridge.awaitTermination();
-    if (bridge.failure().isPresent()) System.exit(1);
+    if (bridge.failure().isPresent())
+      System.exit(bridge.failure().get() instanceof FatalBridgeException ? FATAL : 1);
   }
+
+  /** The exit code when restarting cannot help (bad configuration, lost replication slot). */
+  static final int FATAL = 2;
 
   private static String required(Map<String, String> env, String name) {
     String v = env.get(name);

@@ -7,9 +7,11 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.stockflow.bridge.encoding.UnencodableValueException;
 import io.stockflow.bridge.postgres.InitialScan;
 import io.stockflow.bridge.postgres.PostgresSetup;
+import io.stockflow.bridge.postgres.ScanSnapshot;
 import io.stockflow.bridge.stream.ChangeHandler;
 import io.stockflow.bridge.stream.KafkaSink;
 import io.stockflow.bridge.stream.ResolvedMarkers;
+import io.stockflow.bridge.stream.ResumeHookConnector;
 import io.stockflow.db.changefeed.WatchedTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,9 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresChangefeedBridge.class);
   static final String TOPIC_PREFIX = "stockflow_bridge";
   static final String TOAST_PLACEHOLDER = "__stockflow_bridge_unchanged_toast_7c1e__";
+  static final String OFFSETS_FILE = "offsets.dat";
+  static final String SCAN_DONE_FILE = "initial-scan.done";
+  private static final String SNAPSHOT_LINE = "snapshot ";
 
   private final BridgeConfig config;
   private final Map<String, String> stopped = new ConcurrentHashMap<>();
@@ -71,6 +76,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   private KafkaSink sink;
   private ResolvedMarkers markers;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private String resumeHook;
   private boolean closed;
 
   private PostgresChangefeedBridge(BridgeConfig config) {
@@ -88,6 +94,10 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     try {
       bridge.run();
       return bridge;
+    } catch (FatalBridgeException e) {
+      log.error("changefeed bridge: {}", e.getMessage());
+      bridge.close();
+      throw e;
     } catch (RuntimeException | SQLException | IOException e) {
       bridge.close();
       throw new IllegalStateException("changefeed bridge failed to start: " + e.getMessage(), e);
@@ -102,21 +112,26 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     PostgresSetup.Prepared prepared;
     try (Connection c = DriverManager.getConnection(config.jdbcUrl())) {
-      prepared =
-          new PostgresSetup(c)
-              .prepare(config.feed().tables(), config.publicationName(), config.slotName());
+      PostgresSetup setup = new PostgresSetup(c);
+      requireSlotIfResuming(setup);
+      prepared = setup.prepare(config.feed().tables(), config.publicationName(), config.slotName());
       stopped.putAll(prepared.stopped());
       sink = new KafkaSink(config.kafkaBootstrap(), "changefeed-bridge-" + config.slotName());
       sink.ensureTopics(
           prepared.active().stream().map(WatchedTable::topic).distinct().toList(),
           config.feed().partitions());
-      Path scanDone = config.dataDir().resolve("initial-scan.done");
+      Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
       if (config.feed().initialScan() && !Files.exists(scanDone)) {
-        InitialScan.run(c, prepared.schema(), prepared.active(), sink, this::stopTable);
+        InitialScan.Result scan =
+            InitialScan.run(c, prepared.schema(), prepared.active(), sink, this::stopTable);
         sink.flush();
-        Files.writeString(scanDone, config.slotName() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+            scanDone,
+            config.slotName() + "\n" + SNAPSHOT_LINE + scan.snapshot().toLine() + "\n",
+            StandardCharsets.UTF_8);
       }
     }
+    Optional<ScanSnapshot> scanned = scanSnapshot();
     List<WatchedTable> active = prepared.active();
     if (active.isEmpty()) {
       log.error("changefeed bridge: no table can be streamed; stopped tables: {}", stopped);
@@ -135,6 +150,10 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
             TOAST_PLACEHOLDER,
             stopped::containsKey,
             this::stopTable);
+    // Transactions the scan's snapshot saw are in its rows already; re-emitting them from the slot
+    // would put older versions after newer ones (see InitialScan).
+    scanned.ifPresent(handler::skipTransactionsSeenBy);
+    resumeHook = ResumeHookConnector.register(handler::resume);
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(engineProperties(prepared.schema(), active, markerPrefix))
@@ -148,10 +167,24 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
             .using(
                 (success, message, error) -> {
                   if (!success || error != null) {
-                    failure.compareAndSet(
-                        null, error != null ? error : new IllegalStateException(message));
+                    Throwable e = error != null ? error : new IllegalStateException(message);
+                    if (positionLost(e))
+                      e =
+                          new FatalBridgeException(
+                              "replication slot "
+                                  + config.slotName()
+                                  + " no longer holds the WAL from this bridge's stored position"
+                                  + " in "
+                                  + config.dataDir()
+                                  + " (was the slot dropped and recreated?); changes in between"
+                                  + " are lost. To start over with a fresh snapshot: stop the"
+                                  + " bridge, delete "
+                                  + config.dataDir()
+                                  + " and start it with the initial scan enabled.",
+                              e);
+                    failure.compareAndSet(null, e);
                     log.error(
-                        "changefeed bridge: engine stopped with an error: {}", message, error);
+                        "changefeed bridge: engine stopped with an error: {}", e.getMessage(), e);
                   }
                   streaming.countDown();
                   finished.countDown();
@@ -173,16 +206,44 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
         config.kafkaBootstrap());
   }
 
+  /**
+   * A bridge with a stored position (offsets, or a finished initial scan) resumes from its slot. If
+   * the slot is gone, the WAL of everything committed since it was dropped is gone too: creating a
+   * new slot would silently skip those changes. Only an operator can decide to start over.
+   */
+  private void requireSlotIfResuming(PostgresSetup setup) throws SQLException {
+    Path offsets = config.dataDir().resolve(OFFSETS_FILE);
+    Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
+    if (!Files.exists(offsets) && !Files.exists(scanDone)) return;
+    if (setup.slotExists(config.slotName())) return;
+    throw new FatalBridgeException(
+        "replication slot "
+            + config.slotName()
+            + " does not exist, but "
+            + config.dataDir()
+            + " holds this bridge's stored position ("
+            + (Files.exists(offsets) ? OFFSETS_FILE : SCAN_DONE_FILE)
+            + "). The changes committed since the slot was dropped are no longer in the WAL, so"
+            + " resuming with a new slot would lose them silently; the bridge stays stopped. To"
+            + " start over with a fresh snapshot of the tables: stop the bridge, delete "
+            + config.dataDir()
+            + " and start it with the initial scan enabled (the dev stack: delete its data"
+            + " directory's bridge folder, or start with --fresh). Consumers' HLC fences skip what"
+            + " they already handled.");
+  }
+
   private Properties engineProperties(String schema, List<WatchedTable> tables, String prefix) {
     Properties db = Driver.parseURL(config.jdbcUrl(), new Properties());
     if (db == null) throw new IllegalArgumentException("unparsable JDBC URL " + config.jdbcUrl());
     Properties p = new Properties();
     p.put("name", "stockflow-changefeed-bridge-" + config.slotName());
-    p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    // PostgreSQL's connector, whose task hands the offset it resumes from to the ChangeHandler.
+    p.put("connector.class", ResumeHookConnector.class.getName());
+    p.put(ResumeHookConnector.HOOK, resumeHook);
     p.put("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
     p.put(
         "offset.storage.file.filename",
-        config.dataDir().resolve("offsets.dat").toAbsolutePath().toString());
+        config.dataDir().resolve(OFFSETS_FILE).toAbsolutePath().toString());
     p.put("offset.flush.interval.ms", "1000");
     // Kafka Connect >= 4.2 validates a worker config that requires bootstrap.servers.
     p.put("bootstrap.servers", config.kafkaBootstrap());
@@ -211,7 +272,30 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("unavailable.value.placeholder", TOAST_PLACEHOLDER);
     p.put("tombstones.on.delete", "false");
     p.put("poll.interval.ms", "100");
+    // A lost replication connection (walsender terminated, PostgreSQL restarted) is a retriable
+    // error: Debezium restarts its task, which resumes from the stored offset (see
+    // ResumeHookConnector), without limit and after 1 s instead of the default 10 s.
+    p.put("errors.max.retries", "-1");
+    p.put("retriable.restart.connector.wait.ms", "1000");
     return p;
+  }
+
+  /** The snapshot the initial scan read, as stored in its marker file (absent without a scan). */
+  private Optional<ScanSnapshot> scanSnapshot() throws IOException {
+    Path scanDone = config.dataDir().resolve(SCAN_DONE_FILE);
+    if (!Files.exists(scanDone)) return Optional.empty();
+    return Files.readAllLines(scanDone, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.startsWith(SNAPSHOT_LINE))
+        .map(l -> ScanSnapshot.fromLine(l.substring(SNAPSHOT_LINE.length())))
+        .findFirst();
+  }
+
+  /** Debezium's refusal to resume from an offset the slot no longer has. */
+  private static boolean positionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause())
+      if (t.getMessage() != null && t.getMessage().contains("no longer available on the server"))
+        return true;
+    return false;
   }
 
   private void stopTable(WatchedTable t, UnencodableValueException e) {
@@ -265,6 +349,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
       }
     }
     engineThread.shutdownNow();
+    if (resumeHook != null) ResumeHookConnector.unregister(resumeHook);
     if (sink != null) sink.close();
     log.info("changefeed bridge: stopped");
   }

@@ -3,6 +3,7 @@ package io.stockflow.dev;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.security.ApiKeys;
+import io.stockflow.bridge.BridgeHealth;
 import io.stockflow.db.Database;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
 import io.stockflow.db.changefeed.CockroachChangefeedSql.SinkOptions;
@@ -51,6 +52,7 @@ public final class DevStack implements AutoCloseable {
   private String temporalUi;
   private String apiUrl;
   private ApplicationContext platform;
+  private BridgeHealth bridgeHealth;
 
   private record Component(String name, AutoCloseable handle) {}
 
@@ -130,7 +132,11 @@ public final class DevStack implements AutoCloseable {
     // One key with every role, for the developer at this machine; production configures its own.
     props.put(ApiKeys.PROPERTY + "." + settings.devApiKey(), "channel,associate,ops");
     props.putAll(settings.extraProperties());
-    platform = StockflowApplication.start(props);
+    // The in-process bridge's liveness becomes the "bridge" health indicator.
+    platform =
+        bridgeHealth == null
+            ? StockflowApplication.start(props)
+            : StockflowApplication.start(props, bridgeHealth);
     running.push(new Component("Platform", platform::close));
     apiUrl =
         platform
@@ -247,11 +253,10 @@ public final class DevStack implements AutoCloseable {
       return;
     }
     log.info("changefeed bridge starting");
-    running.push(
-        new Component(
-            "changefeed bridge",
-            BridgeLauncher.start(
-                feed, jdbcUrl, kafkaBootstrap, settings.dataDir().resolve("bridge"))));
+    BridgeSupervisor bridge =
+        BridgeLauncher.start(feed, jdbcUrl, kafkaBootstrap, settings.dataDir().resolve("bridge"));
+    bridgeHealth = bridge::status;
+    running.push(new Component("changefeed bridge", bridge));
   }
 
   /**

@@ -45,9 +45,9 @@ public final class StockflowApplication {
 
   /**
    * Starts the platform in this JVM with extra properties (the dev stack passes the embedded
-   * servers' addresses).
+   * servers' addresses) and beans (the dev stack passes its bridge's health).
    */
-  public static ApplicationContext start(Map<String, Object> properties) {
+  public static ApplicationContext start(Map<String, Object> properties, Object... singletons) {
     // Not Micronaut.start(): it registers a JVM shutdown hook of its own, which would stop the
     // platform concurrently with the embedding process's ordered shutdown (and deadlock with it).
     // Whoever calls this closes the context.
@@ -56,6 +56,7 @@ public final class StockflowApplication {
             .mainClass(StockflowApplication.class)
             .banner(false)
             .properties(roleSwitches(properties))
+            .singletons(singletons)
             .start();
     try {
       context

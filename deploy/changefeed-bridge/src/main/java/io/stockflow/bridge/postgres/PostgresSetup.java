@@ -213,6 +213,17 @@ public final class PostgresSetup {
     return true;
   }
 
+  /** Whether the logical replication slot {@code slot} exists. */
+  public boolean slotExists(String slot) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   private String currentSchema() throws SQLException {
     return single("SELECT current_schema()");
   }

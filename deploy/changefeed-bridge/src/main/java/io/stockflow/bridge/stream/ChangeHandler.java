@@ -7,6 +7,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.stockflow.bridge.encoding.ColumnType;
 import io.stockflow.bridge.encoding.Envelope;
 import io.stockflow.bridge.encoding.UnencodableValueException;
+import io.stockflow.bridge.postgres.ScanSnapshot;
 import io.stockflow.db.changefeed.WatchedTable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@code updated}: the commit timestamp PostgreSQL wrote into the commit record (microseconds, read
  * back from the WAL, so a re-emission after a restart carries the same value). The logical part is
  * 0, or one more than the previous transaction's when two transactions carry the same microsecond.
- * A later writer of a row waits for the earlier writer's row lock, which is released only after the
- * earlier commit record (and its timestamp) exists, so per key {@code updated} increases with
- * commit order as long as the server clock does not step backwards.
+ * That state is stored with each Debezium offset and restored by {@link #resume} from the offset
+ * the task resumes from, so it survives restarts and a re-emission repeats the first {@code
+ * updated}. A later writer of a row waits for the earlier writer's row lock, which is released only
+ * after the earlier commit record (and its timestamp) exists, so per key {@code updated} increases
+ * with commit order as long as the server clock does not step backwards.
  *
  * <p><b>At-least-once.</b> Debezium's offset of a record is committed only after {@link
  * KafkaSink#flush()} confirmed every message up to it; records of a transaction still open at the
@@ -67,15 +70,23 @@ public final class ChangeHandler
   static final String SOURCE_TYPE_PARAMETER = "__debezium.source.column.type";
 
   private final Map<String, WatchedTable> tables = new LinkedHashMap<>();
-  private final KafkaSink sink;
+  private final MessageSink sink;
   private final String topicPrefix;
   private final String session;
   private final String toastPlaceholder;
   private final Predicate<String> isStopped;
   private final BiConsumer<WatchedTable, UnencodableValueException> onStopped;
 
-  private final List<RecordChangeEvent<SourceRecord>> done = new ArrayList<>();
+  /** Offset keys under which the tie-break state is stored with Debezium's offset. */
+  static final String WALL_KEY = "stockflow_updated_wall";
+
+  static final String LOGICAL_KEY = "stockflow_updated_logical";
+
+  /** Processed events, each with the tie-break state after it, to be marked after the flush. */
+  private final List<Done> done = new ArrayList<>();
+
   private Tx open;
+  private ScanSnapshot scanned;
   private long lastWallNanos = -1;
   private int lastLogical;
   private String previousMarker;
@@ -89,7 +100,7 @@ public final class ChangeHandler
    */
   public ChangeHandler(
       List<WatchedTable> streamed,
-      KafkaSink sink,
+      MessageSink sink,
       String topicPrefix,
       String session,
       String toastPlaceholder,
@@ -104,15 +115,62 @@ public final class ChangeHandler
     this.onStopped = onStopped;
   }
 
+  /**
+   * Skips the changes of transactions {@code snapshot} saw: the initial scan emitted their effects
+   * already, with an {@code updated} that may be below theirs (see {@link
+   * io.stockflow.bridge.postgres.InitialScan}).
+   */
+  public synchronized void skipTransactionsSeenBy(ScanSnapshot snapshot) {
+    this.scanned = snapshot;
+  }
+
+  /**
+   * The connector (re)starts streaming from {@code storedOffset}, the offset Debezium stored last
+   * (null when there is none): the next transaction is the one after it. Called before the task
+   * streams, on first start and on every restart of Debezium's task (e.g. after its replication
+   * connection was terminated). The tie-break state stored with that offset is exactly the state
+   * after that offset's record, so a transaction gets the same {@code updated} whether it is
+   * emitted for the first time or again after a restart, and two transactions in one microsecond
+   * never share one {@code updated}, also when a restart falls between them.
+   */
+  public synchronized void resume(Map<String, ?> storedOffset) {
+    // A restart in the middle of a transaction: Debezium delivers it again from its BEGIN (its
+    // records were never marked, so the stored offset is before it). What was buffered of it is
+    // dropped, not emitted.
+    if (open != null && !open.events.isEmpty())
+      log.info(
+          "changefeed bridge: Debezium restarts in transaction {}; it is replayed from its start",
+          open.id);
+    open = null;
+    done.clear();
+    // Markers are trusted again only once seen in the replayed stream; resolved never goes back
+    // (lastResolved stays).
+    previousMarker = null;
+    Object wall = storedOffset == null ? null : storedOffset.get(WALL_KEY);
+    Object logical = storedOffset == null ? null : storedOffset.get(LOGICAL_KEY);
+    if (wall instanceof Number w && logical instanceof Number l && w.longValue() >= 0) {
+      lastWallNanos = w.longValue();
+      lastLogical = l.intValue();
+      log.info(
+          "changefeed bridge: Debezium resumes after its stored offset, last updated {}",
+          Envelope.hlc(lastWallNanos, lastLogical));
+    } else {
+      // No state stored (first start, or offsets of a bridge before this state existed): a tie
+      // with the transaction just before the offset can then not be detected.
+      lastWallNanos = -1;
+      lastLogical = 0;
+    }
+  }
+
   @Override
-  public void handleBatch(
+  public synchronized void handleBatch(
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     for (RecordChangeEvent<SourceRecord> event : records) {
       SourceRecord r = event.record();
       if (!(r.value() instanceof Struct value)) {
-        done.add(event);
+        done(event);
       } else if (r.topic().equals(topicPrefix + ".transaction")) {
         transactionEvent(event, value);
       } else if (r.topic().equals(topicPrefix + ".message")) {
@@ -120,7 +178,7 @@ public final class ChangeHandler
         // A marker is its own transaction; when Debezium frames it with BEGIN/END it is
         // committed with them.
         if (open != null) open.events.add(event);
-        else done.add(event);
+        else done(event);
       } else {
         if (open == null) open = new Tx(null);
         open.events.add(event);
@@ -128,10 +186,24 @@ public final class ChangeHandler
       }
     }
     sink.flush();
-    for (RecordChangeEvent<SourceRecord> e : done) committer.markProcessed(e);
+    for (Done d : done) {
+      // Debezium's own offset of the record, plus the tie-break state after it (see resume).
+      DebeziumEngine.Offsets offsets = committer.buildOffsets();
+      Map<String, ?> source = d.event.record().sourceOffset();
+      if (source != null) source.forEach(offsets::set);
+      offsets.set(WALL_KEY, d.wallNanos);
+      offsets.set(LOGICAL_KEY, (long) d.logical);
+      committer.markProcessed(d.event, offsets);
+    }
     done.clear();
     committer.markBatchFinished();
   }
+
+  private void done(RecordChangeEvent<SourceRecord> event) {
+    done.add(new Done(event, lastWallNanos, lastLogical));
+  }
+
+  private record Done(RecordChangeEvent<SourceRecord> event, long wallNanos, int logical) {}
 
   private void transactionEvent(RecordChangeEvent<SourceRecord> event, Struct value) {
     String status = value.getString("status");
@@ -146,7 +218,7 @@ public final class ChangeHandler
       if (open == null) open = new Tx(id);
       open.events.add(event);
       emit(open);
-      done.addAll(open.events);
+      open.events.forEach(this::done);
       open = null;
     }
   }
@@ -155,6 +227,11 @@ public final class ChangeHandler
     Struct source = value.getStruct("source");
     WatchedTable t = tables.get(source.getString("table"));
     if (t == null || isStopped.test(t.table())) return;
+    if (scanned != null) {
+      Long xid = source.getInt64("txId");
+      Long lsn = source.getInt64("lsn");
+      if (xid != null && lsn != null && scanned.includes(xid, lsn)) return;
+    }
     open.commitNanos = source.getInt64("ts_ns");
     Map<String, JsonNode> before;
     Map<String, JsonNode> after;

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * first failure, which is how the caller knows it may commit the source offsets. Thread-safe as the
  * Kafka producer is; the bridge uses it from the engine thread and the initial scan only.
  */
-public final class KafkaSink implements AutoCloseable {
+public final class KafkaSink implements MessageSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
 
   private final KafkaProducer<byte[], byte[]> producer;
@@ -96,7 +96,7 @@ public final class KafkaSink implements AutoCloseable {
     }
   }
 
-  /** Sends one row message; its outcome is reported by the next {@link #flush()}. */
+  @Override
   public void send(String topic, byte[] key, byte[] value) {
     producer.send(
         new ProducerRecord<>(topic, key, value),
@@ -105,7 +105,7 @@ public final class KafkaSink implements AutoCloseable {
         });
   }
 
-  /** Sends {@code {"resolved":"<hlc>"}} with a null key to every partition of every topic. */
+  @Override
   public void sendResolved(Collection<String> topics, String hlc) {
     byte[] value = Envelope.resolved(hlc);
     for (String topic : topics)
@@ -117,11 +117,8 @@ public final class KafkaSink implements AutoCloseable {
             });
   }
 
-  /**
-   * Waits until every message sent so far is acknowledged by all in-sync replicas.
-   *
-   * @throws IllegalStateException when any send failed (the caller must not commit its offsets)
-   */
+  /** Waits until every message sent so far is acknowledged by all in-sync replicas. */
+  @Override
   public void flush() {
     producer.flush();
     Exception e = failure.get();

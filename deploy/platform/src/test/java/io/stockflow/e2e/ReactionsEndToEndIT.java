@@ -338,7 +338,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void health_reports_the_consumer_per_topic_and_the_worker() throws Exception {
+  void health_reports_the_consumer_per_topic_the_worker_and_the_bridge() throws Exception {
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     JsonNode details = JSON.readTree(health.body()).path("details");
@@ -352,6 +352,8 @@ class ReactionsEndToEndIT {
     assertThat(worker.path("status").asText()).isEqualTo("UP");
     assertThat(worker.path("details").path("polling").asBoolean()).isTrue();
     assertThat(worker.path("details").path("temporalReachable").asBoolean()).isTrue();
+    // The dev stack runs the PostgreSQL changefeed bridge and reports it too.
+    assertThat(details.path("bridge").path("status").asText()).isEqualTo("UP");
   }
 
   @Test

@@ -229,7 +229,8 @@ class ChangefeedGoldenIT {
             "{\"after\": {\"cart_id\": \"cart-1\", \"created_at\": \"2024-02-29T21:59:59Z\","
                 + " \"customer_ref\": \"Jerky \\\"Teriyaki\\\" \\\\ 3oz\\nß→\", \"id\":"
                 + " \"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\", \"last_updated\":"
-                + " \"2024-03-01T00:00:00.5Z\", \"location_id\": \"SEA1\", \"status\": \"pending\"},"
+                + " \"2024-03-01T00:00:00.5Z\", \"location_id\": \"SEA1\", \"owner_principal\": null,"
+                + " \"status\": \"pending\"},"
                 + " \"before\": null, \"updated\": \"<updated>\"}");
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,12 @@ public final class TemporalDevServer implements AutoCloseable {
   private final int port;
   private final int uiPort;
   private final Path pidFile;
+
+  private static final Optional<Path> SETSID =
+      Stream.of("/usr/bin/setsid", "/bin/setsid")
+          .map(Path::of)
+          .filter(Files::isExecutable)
+          .findFirst();
 
   private TemporalDevServer(Process process, int port, int uiPort, Path pidFile) {
     this.process = process;
@@ -80,6 +87,12 @@ public final class TemporalDevServer implements AutoCloseable {
               "--ui-disable-news-fetch"));
       searchAttributes.forEach(
           (name, type) -> cmd.addAll(List.of("--search-attribute", name + "=" + type)));
+      // A session of its own: Ctrl-C in a terminal signals the whole foreground process group,
+      // which
+      // would stop the dev server before the platform's ordered shutdown (consumers, then worker)
+      // is
+      // done with it. setsid execs in place (our child is no group leader), so the PID stays ours.
+      SETSID.ifPresent(setsid -> cmd.add(0, setsid.toString()));
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)

@@ -75,13 +75,30 @@ class EmbeddedServersIT {
   }
 
   @Test
-  void temporalDevServerStartsWithUiAndStopsItsProcess() {
+  void temporalDevServerStartsWithUiAndStopsItsProcess() throws Exception {
     TemporalDevServer temporal =
         TemporalDevServer.start(
             dir.resolve("temporal"), Ports.free(), Ports.free(), Map.of("Sku", "Keyword"));
     long pid = temporal.pid();
     assertThat(ProcessHandle.of(pid)).isPresent();
-    temporal.close();
+    try {
+      // The PID is the dev server itself, in a session of its own: Ctrl-C on the dev stack's
+      // terminal does not reach it, the stack's ordered shutdown stops it.
+      assertThat(ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse(""))
+          .endsWith("temporal");
+      assertThat(sessionOf(pid))
+          .isEqualTo(pid)
+          .isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
+    } finally {
+      temporal.close();
+    }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  /** The session id of a process, field 6 of /proc/<pid>/stat (after the parenthesised name). */
+  private static long sessionOf(long pid) throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[3]);
   }
 }

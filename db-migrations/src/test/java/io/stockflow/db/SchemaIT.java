@@ -92,6 +92,36 @@ class SchemaIT {
     assertThat(lastUpdated()).isEqualTo(replayAt);
   }
 
+  /** As CockroachDB's ON UPDATE now(): one timestamp per transaction, and a SET list wins. */
+  @Test
+  void last_updated_is_the_transactions_time_and_naming_it_in_set_keeps_what_is_set() {
+    OffsetDateTime[] seen =
+        sql.transactionResult(
+            cfg -> {
+              var tx = cfg.dsl();
+              OffsetDateTime txTime = tx.fetchOne("SELECT now()").get(0, OffsetDateTime.class);
+              tx.execute("SELECT pg_sleep(0.01)");
+              tx.execute(
+                  "UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
+              OffsetDateTime first = lastUpdated(tx);
+              tx.execute("SELECT pg_sleep(0.01)");
+              tx.execute(
+                  "UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
+              return new OffsetDateTime[] {txTime, first, lastUpdated(tx)};
+            });
+    assertThat(seen[1]).isEqualTo(seen[0]);
+    assertThat(seen[2]).isEqualTo(seen[0]);
+
+    // Naming last_updated in SET keeps the value set, even the one already there; the next write
+    // without it moves it again.
+    OffsetDateTime kept = lastUpdated();
+    sql.execute(
+        "UPDATE inventory_levels SET last_updated = last_updated, damaged = damaged WHERE location_id = 'SEA1'");
+    assertThat(lastUpdated()).isEqualTo(kept);
+    sql.execute("UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
+    assertThat(lastUpdated()).isAfter(kept);
+  }
+
   @Test
   void serialization_failures_are_retried_until_the_transaction_commits() throws Exception {
     Transactions tx = new Transactions(sql);
@@ -152,7 +182,11 @@ class SchemaIT {
   }
 
   private static OffsetDateTime lastUpdated() {
-    return sql.select(INVENTORY_LEVELS.LAST_UPDATED)
+    return lastUpdated(sql);
+  }
+
+  private static OffsetDateTime lastUpdated(DSLContext in) {
+    return in.select(INVENTORY_LEVELS.LAST_UPDATED)
         .from(INVENTORY_LEVELS)
         .where(INVENTORY_LEVELS.LOCATION_ID.eq("SEA1"))
         .fetchOne()

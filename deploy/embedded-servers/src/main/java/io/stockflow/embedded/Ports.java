@@ -1,7 +1,6 @@
 package io.stockflow.embedded;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,19 +14,45 @@ public final class Ports {
 
   /**
    * A port that was free a moment ago (for tests, which must not collide with a running dev stack).
+   *
+   * <p>Chosen at random below the kernel's ephemeral range, not by binding port 0: the ephemeral
+   * range is where every outbound connection gets its local port (JDBC pools, Kafka and gRPC
+   * clients open hundreds), so a port picked there can be taken by a client socket before the
+   * server meant for it binds — a restarted dev stack once failed to bind its API port that way.
+   * Never hands one port out twice in this JVM.
    */
   public static int free() {
-    // The kernel may hand the same ephemeral port out twice before the first caller binds it (a
-    // test picks Temporal's port, then PostgreSQL's): never give one out twice in this JVM.
-    for (int attempt = 0; attempt < 100; attempt++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port =
+          PICK_FROM < PICK_TO
+              ? java.util.concurrent.ThreadLocalRandom.current().nextInt(PICK_FROM, PICK_TO)
+              : 0;
+      try (ServerSocket s = new ServerSocket()) {
         s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(LOOPBACK, port), 1);
         if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
       } catch (IOException e) {
-        throw new IllegalStateException("no free loopback port", e);
+        if (port == 0) throw new IllegalStateException("no free loopback port", e);
+        // taken: try another
       }
     }
-    throw new IllegalStateException("no loopback port that was not handed out already");
+    throw new IllegalStateException("no free loopback port that was not handed out already");
+  }
+
+  /** Where {@link #free} picks: from 20000 up to the ephemeral range (else the kernel picks). */
+  private static final int PICK_FROM = 20_000;
+
+  private static final int PICK_TO = ephemeralLow();
+
+  private static int ephemeralLow() {
+    try {
+      String range =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      return Integer.parseInt(range.trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0; // unknown: fall back to a kernel-chosen port
+    }
   }
 
   private static final java.util.Set<Integer> HANDED_OUT =

@@ -61,11 +61,6 @@ public final class Row {
     return Optional.of(OffsetDateTime.parse(n.asText()).toInstant());
   }
 
-  public Optional<String> optionalString(String column) {
-    JsonNode n = json.get(column);
-    return n == null || n.isNull() ? Optional.empty() : Optional.of(string(column));
-  }
-
   private JsonNode required(String column) {
     JsonNode n = json.get(column);
     if (n == null || n.isNull())

@@ -2,18 +2,7 @@ package io.stockflow.changefeed.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stockflow.changefeed.HandledListener;
 import io.stockflow.changefeed.Subprocessor;
-import io.stockflow.changefeed.config.ChangefeedConfig;
-import io.stockflow.changefeed.control.SubprocessorControl;
-import io.stockflow.changefeed.deadletter.DeadLetterWriter;
-import io.stockflow.changefeed.deadletter.DeadLetters;
-import io.stockflow.changefeed.dispatch.SubprocessorInvoker;
-import io.stockflow.changefeed.envelope.EnvelopeDecoder;
-import io.stockflow.changefeed.envelope.ReplayRule;
-import io.stockflow.changefeed.fence.FenceStore;
-import io.stockflow.changefeed.metrics.ChangefeedMetrics;
-import io.stockflow.changefeed.watermark.ConsumedMarks;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import java.time.Duration;
@@ -31,6 +20,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -104,7 +94,6 @@ public final class ChangefeedProcessor implements AutoCloseable {
 
   private static Properties producerProperties(ChangefeedConfig config) {
     Properties p = new Properties();
-    p.putAll(config.producerProperties());
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(
         ProducerConfig.CLIENT_ID_CONFIG,
@@ -159,14 +148,16 @@ public final class ChangefeedProcessor implements AutoCloseable {
             new TopicConsumer(
                 topic,
                 config,
+                KafkaConsumer::new,
                 decoder,
                 fences,
-                writer,
-                deadLetters,
+                writer::writeAll,
+                deadLetters::redriveParked,
                 invoker,
-                control,
+                control::paused,
                 metrics,
-                new ConsumedMarks(tx, config.groupId(), topic, CONSUMED_MARK_INTERVAL));
+                new ConsumedMarks(tx, config.groupId(), topic, CONSUMED_MARK_INTERVAL),
+                TopicConsumer.COMMIT_INTERVAL);
         consumers.put(topic, c);
         if (closed) c.stop(); // close() may have missed it
         c.run();

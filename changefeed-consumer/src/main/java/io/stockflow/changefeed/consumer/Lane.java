@@ -2,12 +2,6 @@ package io.stockflow.changefeed.consumer;
 
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Subprocessor;
-import io.stockflow.changefeed.deadletter.DeadLetter;
-import io.stockflow.changefeed.deadletter.DeadLetters;
-import io.stockflow.changefeed.dispatch.Delivery;
-import io.stockflow.changefeed.dispatch.Dispatcher;
-import io.stockflow.changefeed.dispatch.OutageException;
-import io.stockflow.changefeed.fence.FenceStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,8 +59,8 @@ final class Lane implements Runnable {
   private final String topic;
   private final Subprocessor subprocessor;
   private final Dispatcher dispatcher;
-  private final FenceStore fences;
-  private final DeadLetters deadLetters;
+  private final Fences fences;
+  private final ParkedLetters parkedLetters;
   private final LaneContext context;
   private final int batchRecords;
   private final Duration maxBackoff;
@@ -97,8 +91,8 @@ final class Lane implements Runnable {
       String topic,
       Subprocessor subprocessor,
       Dispatcher dispatcher,
-      FenceStore fences,
-      DeadLetters deadLetters,
+      Fences fences,
+      ParkedLetters parkedLetters,
       LaneContext context,
       int batchRecords,
       Duration maxBackoff) {
@@ -106,7 +100,7 @@ final class Lane implements Runnable {
     this.subprocessor = subprocessor;
     this.dispatcher = dispatcher;
     this.fences = fences;
-    this.deadLetters = deadLetters;
+    this.parkedLetters = parkedLetters;
     this.context = context;
     this.batchRecords = batchRecords;
     this.maxBackoff = maxBackoff;
@@ -354,7 +348,7 @@ final class Lane implements Runnable {
       }
       if (wanted) keys.add(d.event().keyString());
     }
-    Map<FenceStore.Key, Hlc> stored =
+    Map<Fences.Key, Hlc> stored =
         keys.isEmpty() ? Map.of() : fences.load(topic, Set.of(subprocessor.name()), keys);
     Hlc wm = context.watermark().current().orElse(null);
     List<Delivery> held = dispatcher.dispatch(changes, stored, paused, wm, mayDefer);
@@ -425,12 +419,11 @@ final class Lane implements Runnable {
     if (!sweepPending()) return;
     long requests = sweepRequests.get();
     while (running) {
-      List<DeadLetter> page =
-          deadLetters.parked(topic, subprocessor.name(), context.assigned(), SWEEP_PAGE);
-      for (DeadLetter l : page) deadLetters.redriveParked(l);
-      if (!page.isEmpty())
-        log.info("re-drove {} parked changes of '{}' on {}", page.size(), name(), topic);
-      if (page.size() < SWEEP_PAGE) {
+      int redriven =
+          parkedLetters.redrivePage(topic, subprocessor.name(), context.assigned(), SWEEP_PAGE);
+      if (redriven > 0)
+        log.info("re-drove {} parked changes of '{}' on {}", redriven, name(), topic);
+      if (redriven < SWEEP_PAGE) {
         sweptRequests = requests;
         return;
       }
@@ -448,6 +441,6 @@ final class Lane implements Runnable {
 
     Set<Integer> assigned();
 
-    io.stockflow.changefeed.watermark.Watermark watermark();
+    Watermark watermark();
   }
 }

@@ -2,21 +2,6 @@ package io.stockflow.changefeed.consumer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.stockflow.changefeed.Subprocessor;
-import io.stockflow.changefeed.config.ChangefeedConfig;
-import io.stockflow.changefeed.control.SubprocessorControl;
-import io.stockflow.changefeed.deadletter.DeadLetterWriter;
-import io.stockflow.changefeed.deadletter.DeadLetters;
-import io.stockflow.changefeed.deadletter.Failure;
-import io.stockflow.changefeed.dispatch.Delivery;
-import io.stockflow.changefeed.dispatch.Dispatcher;
-import io.stockflow.changefeed.dispatch.SubprocessorInvoker;
-import io.stockflow.changefeed.envelope.DecodedMessage;
-import io.stockflow.changefeed.envelope.EnvelopeDecoder;
-import io.stockflow.changefeed.envelope.UndecodableMessageException;
-import io.stockflow.changefeed.fence.FenceStore;
-import io.stockflow.changefeed.metrics.ChangefeedMetrics;
-import io.stockflow.changefeed.watermark.ConsumedMarks;
-import io.stockflow.changefeed.watermark.Watermark;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,17 +10,17 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -57,15 +42,19 @@ import org.slf4j.MDC;
 final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.LaneContext {
   private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
   private static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
-  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  /** How often finished offsets are committed while consuming. */
+  static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+
   private static final Duration LANE_STOP_WAIT = Duration.ofSeconds(30);
 
   private final String topic;
   private final ChangefeedConfig config;
   private final Consumer<byte[], byte[]> consumer;
   private final EnvelopeDecoder decoder;
-  private final DeadLetterWriter writer;
-  private final SubprocessorControl control;
+  private final DeadLetterSink deadLetters;
+  private final Supplier<Set<String>> pauseSwitches;
+  private final Duration commitInterval;
   private final ChangefeedMetrics metrics;
   private final List<Lane> lanes = new ArrayList<>();
   private final List<Thread> laneThreads = new ArrayList<>();
@@ -95,35 +84,47 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
   private final List<Gauge> gauges = new ArrayList<>();
   private final Object sleeper = new Object();
 
+  /**
+   * @param consumers builds the Kafka consumer from its properties: {@code KafkaConsumer::new} in
+   *     production, a {@code MockConsumer} in unit tests
+   * @param pauseSwitches the paused subprocessors as stored now ({@link
+   *     SubprocessorControl#paused})
+   * @param commitInterval how often finished offsets are committed while consuming ({@link
+   *     #COMMIT_INTERVAL}); revocation and stop commit regardless
+   */
   TopicConsumer(
       String topic,
       ChangefeedConfig config,
+      Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers,
       EnvelopeDecoder decoder,
-      FenceStore fences,
-      DeadLetterWriter writer,
-      DeadLetters deadLetters,
+      Fences fences,
+      DeadLetterSink deadLetters,
+      ParkedLetters parkedLetters,
       SubprocessorInvoker invoker,
-      SubprocessorControl control,
+      Supplier<Set<String>> pauseSwitches,
       ChangefeedMetrics metrics,
-      ConsumedMarks consumedMarks) {
+      ConsumedMarks consumedMarks,
+      Duration commitInterval) {
     this.topic = topic;
     this.consumedMarks = consumedMarks;
     this.config = config;
     this.decoder = decoder;
-    this.writer = writer;
-    this.control = control;
+    this.deadLetters = deadLetters;
+    this.pauseSwitches = pauseSwitches;
     this.metrics = metrics;
+    this.commitInterval = commitInterval;
     for (Subprocessor s : config.topics().get(topic)) {
       names.add(s.name());
       Dispatcher d =
-          new Dispatcher(topic, s, fences, invoker, writer, metrics, config.concurrency(s.name()));
+          new Dispatcher(
+              topic, s, fences, invoker, deadLetters, metrics, config.concurrency(s.name()));
       Lane lane =
           new Lane(
               topic,
               s,
               d,
               fences,
-              deadLetters,
+              parkedLetters,
               this,
               config.laneBatchRecords(),
               config.outageBackoff());
@@ -138,15 +139,15 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
               s.name(),
               () -> lane.failingSince() == null ? 0 : 1));
     }
-    this.consumer = new KafkaConsumer<>(consumerProperties(config, topic));
+    this.consumer = consumers.apply(consumerProperties(config, topic));
     gauges.add(metrics.gauge(ChangefeedMetrics.CONSUMER_LAG, topic, lag::get));
     gauges.add(metrics.gauge(ChangefeedMetrics.WATERMARK_LAG, topic, watermark::lagSeconds));
     gauges.add(metrics.gauge(ChangefeedMetrics.DEFERRED, topic, this::deferred));
     gauges.add(metrics.gauge(ChangefeedMetrics.FETCH_PAUSED, topic, () -> fetchPaused ? 1 : 0));
   }
 
-  private static Properties consumerProperties(ChangefeedConfig config, String topic) {
-    Properties p = new Properties();
+  private static Map<String, Object> consumerProperties(ChangefeedConfig config, String topic) {
+    Map<String, Object> p = new HashMap<>();
     p.putAll(config.consumerProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -264,7 +265,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
           pause(FAILURE_PAUSE);
         }
         if (System.nanoTime() - nextCommitNanos >= 0) {
-          nextCommitNanos = System.nanoTime() + COMMIT_INTERVAL.toNanos();
+          nextCommitNanos = System.nanoTime() + commitInterval.toNanos();
           try {
             commit(committable(committed.keySet()));
           } catch (RuntimeException e) {
@@ -353,7 +354,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     }
     metrics.received(topic, changes.size());
     // Durable before any lane can finish these offsets, so a commit never passes a lost letter.
-    writer.writeAll(undecodable);
+    deadLetters.writeAll(undecodable);
     undecodable.forEach(l -> metrics.deadLettered(topic, "", ChangefeedMetrics.Reason.UNDECODABLE));
     Lane.Segment segment =
         new Lane.Segment(
@@ -423,7 +424,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     nextControlRefresh = now.plus(config.controlRefreshInterval());
     Set<String> fresh;
     try {
-      fresh = new TreeSet<>(control.paused());
+      fresh = new TreeSet<>(pauseSwitches.get());
     } catch (RuntimeException e) {
       log.warn("cannot read pause switches for topic {}; keeping {}", topic, paused, e);
       return;

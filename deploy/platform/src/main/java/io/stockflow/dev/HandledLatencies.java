@@ -1,7 +1,7 @@
 package io.stockflow.dev;
 
-import io.stockflow.changefeed.HandledListener;
 import io.stockflow.changefeed.Hlc;
+import io.stockflow.changefeed.consumer.HandledListener;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;

@@ -42,10 +42,10 @@ import org.apache.kafka.common.TopicPartition;
  *
  * A run prints, for the changes committed during the write window (by their changefeed {@code
  * updated}): exact commit-to-handled percentiles for every subprocessor of the topic (from {@link
- * io.stockflow.changefeed.HandledListener}), the keep-up ratio, the maximum consumer lag, the drain
- * time and the Temporal calls. {@code --search} repeats runs at stepped rates on one stack to find
- * the highest rate the pipeline keeps up with; {@code --noop} measures the consumer framework's own
- * overhead against a plain Kafka consumer ({@link NoopBenchmark}).
+ * io.stockflow.changefeed.consumer.HandledListener}), the keep-up ratio, the maximum consumer lag,
+ * the drain time and the Temporal calls. {@code --search} repeats runs at stepped rates on one
+ * stack to find the highest rate the pipeline keeps up with; {@code --noop} measures the consumer
+ * framework's own overhead against a plain Kafka consumer ({@link NoopBenchmark}).
  */
 public final class PipelineBenchmark {
   static final String TOPIC = "inventory_levels";

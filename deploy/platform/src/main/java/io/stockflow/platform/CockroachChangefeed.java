@@ -1,7 +1,7 @@
 package io.stockflow.platform;
 
 import io.stockflow.changefeed.Hlc;
-import io.stockflow.changefeed.watermark.ConsumedMarks;
+import io.stockflow.changefeed.consumer.ChangefeedTables;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a running job is left alone, a paused one (our feeds use {@code on_error='pause'}) resumed;
  *   <li>when no job runs (it failed, or someone cancelled it), a new one starts with {@code cursor}
- *       at the consumed high-water mark the consumers stored ({@link ConsumedMarks}), else at the
- *       last job's high-water mark: every change after it is emitted again, the consumers' fences
- *       absorb the repeats. Only the very first feed starts from now;
+ *       at the consumed high-water mark the consumers stored ({@link
+ *       ChangefeedTables#consumedMark}), else at the last job's high-water mark: every change after
+ *       it is emitted again, the consumers' fences absorb the repeats. Only the very first feed
+ *       starts from now;
  *   <li>the topics are created first with the declared partitions (CockroachDB would create them
  *       with the broker's default), and the feed waits for all in-sync replicas ({@code
  *       RequiredAcks: ALL}) and protects its data from garbage collection while paused ({@code
@@ -136,7 +137,7 @@ public final class CockroachChangefeed {
       Map<String, Integer> partitions = new LinkedHashMap<>();
       for (WatchedTable t : feed.tables()) partitions.put(t.topic(), feed.partitions());
       Optional<Hlc> consumed =
-          ConsumedMarks.feedMark(new Transactions(Database.dsl(ds)), groupId, partitions);
+          ChangefeedTables.consumedMark(new Transactions(Database.dsl(ds)), groupId, partitions);
       Plan plan =
           plan(jobs(c, kafkaAsSeenByCockroach), consumed, feed, kafkaAsSeenByCockroach, options);
       if (plan instanceof Plan.Keep k) {

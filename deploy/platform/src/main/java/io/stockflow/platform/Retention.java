@@ -5,8 +5,7 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import io.stockflow.api.idempotency.Idempotency;
-import io.stockflow.changefeed.deadletter.DeadLetters;
-import io.stockflow.changefeed.fence.FenceStore;
+import io.stockflow.changefeed.consumer.ChangefeedTables;
 import io.stockflow.db.Transactions;
 import jakarta.inject.Named;
 import jakarta.inject.Provider;
@@ -81,9 +80,11 @@ public class Retention {
         Idempotency.deleteRecordedBefore(
             tx, now.minus(settings.idempotencyKeys()), settings.pageSize());
     long fences =
-        new FenceStore(tx).deleteUntouchedSince(now.minus(settings.fences()), settings.pageSize());
+        ChangefeedTables.deleteFencesUntouchedSince(
+            tx, now.minus(settings.fences()), settings.pageSize());
     long letters =
-        DeadLetters.deleteSettledBefore(tx, now.minus(settings.deadLetters()), settings.pageSize());
+        ChangefeedTables.deleteDeadLettersSettledBefore(
+            tx, now.minus(settings.deadLetters()), settings.pageSize());
     return new Swept(keys, fences, letters);
   }
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One reaction to row changes, plugged into the changefeed consumer. Implementations are beans;
- * {@link #name()} is the configuration key ({@code
- * stockflow.changefeed.tables.<table>.subprocessors}), log tag and metric tag.
+ * {@link #name()} is what the table's line of the configuration lists ({@code
+ * stockflow.changefeed.tables.<table>: [names…]}), log tag and metric tag.
  *
  * <p>The framework owns everything else: decoding, skipping stale and duplicate messages (HLC fence
  * per subprocessor and key), retries with backoff, dead letters, replay, coalescing, waiting for

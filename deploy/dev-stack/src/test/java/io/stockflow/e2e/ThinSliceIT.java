@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,12 +96,16 @@ class ThinSliceIT {
   void temporal_web_ui_lists_the_restock_workflow_filtered_by_sku() throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     Path script = repoRoot().resolve("deploy/ui-check/screenshot.mjs");
-    Assumptions.assumeTrue(
-        Files.isExecutable(chromium),
-        "Web UI check skipped: no Chromium at " + chromium + " (apt-get install chromium)");
-    Assumptions.assumeTrue(
-        Files.isDirectory(repoRoot().resolve("deploy/ui-check/node_modules/playwright-core")),
-        "Web UI check skipped: run `npm install` in deploy/ui-check");
+    // A missing browser fails the check instead of skipping it: `./stockflow test` installs both
+    // (deploy/install-test-tools.sh), so a skip would only hide a run that checked less than CI.
+    assertThat(chromium)
+        .as(
+            "Chromium for the Web UI check (deploy/install-test-tools.sh installs it, or set"
+                + " CHROMIUM)")
+        .isExecutable();
+    assertThat(repoRoot().resolve("deploy/ui-check/node_modules/playwright-core"))
+        .as("playwright-core for the Web UI check (deploy/install-test-tools.sh installs it)")
+        .isDirectory();
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(

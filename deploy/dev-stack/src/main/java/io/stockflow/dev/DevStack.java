@@ -113,9 +113,8 @@ public final class DevStack implements AutoCloseable {
     }
 
     DataSource ds = dataSource(jdbcUrl);
-    Database.migrate(ds);
-    if (settings.seed()) DemoData.seed(Database.dsl(ds));
-    log.info("Database migrated{}", settings.seed() ? ", demo data present" : "");
+    boolean seeded = migrate(ds, settings.seed());
+    log.info("Database migrated{}", seeded ? ", demo data inserted" : "");
 
     ChangefeedDeclaration feed =
         ChangefeedDeclaration.stockflow().withPartitions(settings.partitions());
@@ -178,6 +177,19 @@ public final class DevStack implements AutoCloseable {
             SEARCH_ATTRIBUTES);
     log.info("Temporal ready at {} (Web UI {})", temporal.target(), temporal.uiUrl());
     return temporal;
+  }
+
+  /**
+   * Migrates the database and, when {@code seed} and the database had never been migrated, inserts
+   * the demo data: only into a database this start created, so a restart with data kept never
+   * brings back a row an associate deleted. Returns whether it inserted the demo data.
+   */
+  static boolean migrate(DataSource ds, boolean seed) {
+    boolean created = !DemoData.migratedBefore(Database.dsl(ds));
+    Database.migrate(ds);
+    if (!seed || !created) return false;
+    DemoData.seed(Database.dsl(ds));
+    return true;
   }
 
   /** Starts a server on its own daemon thread (a hung start must not keep the JVM alive). */

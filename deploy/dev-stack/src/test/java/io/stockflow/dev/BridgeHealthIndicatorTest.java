@@ -1,4 +1,4 @@
-package io.stockflow.platform;
+package io.stockflow.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.stockflow.platform;
+package io.stockflow.dev;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;

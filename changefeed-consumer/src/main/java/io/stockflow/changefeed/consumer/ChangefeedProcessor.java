@@ -1,6 +1,5 @@
 package io.stockflow.changefeed.consumer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stockflow.changefeed.HandledListener;
 import io.stockflow.changefeed.Subprocessor;
@@ -16,6 +15,7 @@ import io.stockflow.changefeed.metrics.ChangefeedMetrics;
 import io.stockflow.changefeed.watermark.ConsumedMarks;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
+import io.stockflow.db.changefeed.ChangefeedJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +93,8 @@ public final class ChangefeedProcessor implements AutoCloseable {
     this.config = config;
     this.tx = new Transactions(Database.dsl(dataSource));
     this.metrics = new ChangefeedMetrics(registry);
-    this.decoder = new EnvelopeDecoder(new ObjectMapper(), new ReplayRule(config.replayColumn()));
+    this.decoder =
+        new EnvelopeDecoder(ChangefeedJson.mapper(), new ReplayRule(config.replayColumn()));
     this.fences = new FenceStore(tx);
     this.producer = new KafkaProducer<>(producerProperties(config));
     this.writer = new DeadLetterWriter(tx, producer, config::deadLetterTopic);

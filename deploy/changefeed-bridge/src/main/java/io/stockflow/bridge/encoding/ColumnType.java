@@ -1,11 +1,9 @@
 package io.stockflow.bridge.encoding;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.stockflow.db.changefeed.ChangefeedJson;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,15 +53,9 @@ public enum ColumnType {
   TIMESTAMPTZ(Set.of("timestamptz")),
   JSONB(Set.of("jsonb", "json"));
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .nodeFactory(NODES)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          // 1.50 in a JSONB document stays 1.50, as in CockroachDB's decimal-backed JSON numbers.
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
+  // 1.50 in a JSONB document stays 1.50, as in CockroachDB's decimal-backed JSON numbers.
+  private static final ObjectMapper JSON = ChangefeedJson.mapper();
+  private static final JsonNodeFactory NODES = JSON.getNodeFactory();
 
   private final Set<String> pgTypes;
 

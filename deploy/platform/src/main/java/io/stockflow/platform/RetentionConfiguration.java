@@ -17,14 +17,14 @@ import java.time.Duration;
  * @param pageSize rows per delete statement
  */
 @ConfigurationProperties("stockflow.retention")
-public record RetentionSettings(
+public record RetentionConfiguration(
     @Bindable(defaultValue = "1h") Duration interval,
     @Bindable(defaultValue = "7d") Duration idempotencyKeys,
     @Bindable(defaultValue = "30d") Duration fences,
     @Bindable(defaultValue = "30d") Duration deadLetters,
     @Bindable(defaultValue = "1000") int pageSize) {
 
-  public RetentionSettings {
+  public RetentionConfiguration {
     for (Duration d : new Duration[] {interval, idempotencyKeys, fences, deadLetters})
       if (d == null || d.isNegative() || d.isZero())
         throw new IllegalArgumentException("stockflow.retention durations must be positive");

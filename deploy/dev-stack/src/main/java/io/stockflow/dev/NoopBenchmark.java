@@ -4,9 +4,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.changefeed.config.ChangefeedConfig;
-import io.stockflow.changefeed.config.RetryPolicy;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
-import io.stockflow.platform.ChangefeedSettings;
+import io.stockflow.platform.ChangefeedConfiguration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -234,16 +233,14 @@ final class NoopBenchmark {
    * its own: fences are keyed by subprocessor name, so a fresh name makes every change new again.
    */
   private ChangefeedConfig config(int round) {
-    ChangefeedSettings s = stack.platform().getBean(ChangefeedSettings.class);
     String name = "bench-noop-" + id + "-" + round;
-    return ChangefeedConfig.builder()
+    return stack
+        .platform()
+        .getBean(ChangefeedConfiguration.class)
+        .applyTo(ChangefeedConfig.builder())
+        .groupId(name) // after applyTo, which sets the platform's group
         .bootstrapServers(stack.kafkaBootstrap())
-        .groupId(name)
         .topic(PipelineBenchmark.TOPIC, List.of(new Noop(name)))
-        .retry(
-            new RetryPolicy(
-                s.getRetryAttempts(), s.getRetryInitialBackoff(), s.getRetryMaxBackoff()))
-        .subprocessorConcurrency(s.getSubprocessorConcurrency())
         .consumerProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
         .build();
   }

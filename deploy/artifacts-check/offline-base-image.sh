@@ -130,7 +130,9 @@ CONFIG_ID="$(sha256sum "$IMG/config.json" | cut -d' ' -f1)"
 mv "$IMG/config.json" "$IMG/$CONFIG_ID.json"
 echo "[{\"Config\":\"$CONFIG_ID.json\",\"RepoTags\":[\"stockflow-offline-base:17\"],\"Layers\":[\"layer/layer.tar\"]}]" > "$IMG/manifest.json"
 mkdir -p "$(dirname "$OUT")"
-tar --create --file "$OUT.tmp" --directory "$IMG" --sort=name --mtime=@0 --owner=0 --group=0 .
-mv "$OUT.tmp" "$OUT"
+# Entries named plainly (no "./"): Jib refuses a tarball with an entry for its own root.
+tar --create --file "$OUT.tmp.$$" --directory "$IMG" --mtime=@0 --owner=0 --group=0 \
+  manifest.json "$CONFIG_ID.json" layer/layer.tar
+mv "$OUT.tmp.$$" "$OUT"  # atomic: a concurrent build never reads half a file
 echo "$SOURCE" > "$STAMP"
 echo "[offline-base-image] $(du -h "$OUT" | cut -f1) base image written to $OUT"

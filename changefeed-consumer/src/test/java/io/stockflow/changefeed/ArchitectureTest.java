@@ -43,7 +43,8 @@ class ArchitectureTest {
           "DeadLetterStatus",
           "SubprocessorControl",
           "HandledListener",
-          "ChangefeedTables");
+          "ChangefeedTables",
+          "ChangefeedMeters");
 
   @ArchTest
   static final ArchRule consumerKnowsNoDomainModule =
@@ -61,9 +62,10 @@ class ArchitectureTest {
 
   /**
    * Of db-migrations the consumer uses the transaction helpers ({@code Database}, {@code
-   * Transactions}, {@code PagedDelete}) and the jOOQ classes of its own four tables; nothing of
-   * {@code io.stockflow.db.changefeed} (the declaration of the watched inventory tables) or {@code
-   * io.stockflow.db.reservations}, and no other table.
+   * Transactions}, {@code PagedDelete}), the changefeed wire format's JSON ({@code ChangefeedJson})
+   * and the jOOQ classes of its own four tables; not the declaration of the watched inventory
+   * tables ({@code ChangefeedDeclaration}, {@code WatchedTable}), nothing of {@code
+   * io.stockflow.db.reservations}, no other table.
    */
   @ArchTest
   static final ArchRule consumerUsesOnlyItsOwnTablesOfTheDatabaseModule =
@@ -105,12 +107,13 @@ class ArchitectureTest {
 
   private static DescribedPredicate<JavaClass> allowedOfTheDatabaseModule() {
     return DescribedPredicate.describe(
-        "are the transaction helpers or the jOOQ classes of " + OWN_TABLES,
+        "are the transaction helpers, ChangefeedJson or the jOOQ classes of " + OWN_TABLES,
         c ->
             Set.of(
                         "io.stockflow.db.Database",
                         "io.stockflow.db.Transactions",
                         "io.stockflow.db.PagedDelete",
+                        "io.stockflow.db.changefeed.ChangefeedJson",
                         "io.stockflow.db.jooq.Tables")
                     .contains(c.getName())
                 || c.getName().startsWith("io.stockflow.db.Transactions$")

@@ -1,5 +1,7 @@
 package io.stockflow.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,13 +14,39 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Schema migration and jOOQ setup shared by every role. CockroachDB speaks the PostgreSQL wire
- * protocol and the subset of SQL we use, so jOOQ renders the POSTGRES dialect for both.
+ * The one way to reach the database (a {@link DataSource}: pooled for the platform's roles,
+ * unpooled for a tool or one long-lived connection), schema migration and jOOQ setup. CockroachDB
+ * speaks the PostgreSQL wire protocol and the subset of SQL we use, so jOOQ renders the POSTGRES
+ * dialect for both.
  */
 public final class Database {
   private Database() {}
+
+  /**
+   * A connection pool of at most {@code maxSize} connections to {@code jdbcUrl}; the caller closes
+   * it.
+   */
+  public static HikariDataSource pool(String jdbcUrl, int maxSize) {
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(jdbcUrl);
+    cfg.setMaximumPoolSize(maxSize);
+    cfg.setPoolName("stockflow");
+    return new HikariDataSource(cfg);
+  }
+
+  /**
+   * Every {@code getConnection()} opens a new connection (closed by its user): for tools and
+   * components that hold one connection for long (the changefeed bridge's replication setup, its
+   * resolved markers), where a pool would only add a thread and a size to configure.
+   */
+  public static DataSource unpooled(String jdbcUrl) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(jdbcUrl);
+    return ds;
+  }
 
   /** The two databases stockflow runs on. */
   public enum Vendor {

@@ -1,10 +1,8 @@
 package io.stockflow.db;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -12,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database beans every role uses: a pooled DataSource from {@code stockflow.database.url}
- * (PostgreSQL or CockroachDB, any pgjdbc URL), migrated on start unless {@code
- * stockflow.database.migrate=false}, plus jOOQ and the 40001 retry helper.
+ * The database beans every role uses: the pooled DataSource of {@link DatabaseConfiguration},
+ * migrated on start unless {@code stockflow.database.migrate=false}, plus jOOQ and the 40001 retry
+ * helper.
  */
 @Factory
 public class DatabaseFactory {
@@ -22,16 +20,9 @@ public class DatabaseFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  public HikariDataSource dataSource(
-      @Value("${stockflow.database.url}") String url,
-      @Value("${stockflow.database.pool-size:20}") int poolSize,
-      @Value("${stockflow.database.migrate:true}") boolean migrate) {
-    HikariConfig cfg = new HikariConfig();
-    cfg.setJdbcUrl(url);
-    cfg.setMaximumPoolSize(poolSize);
-    cfg.setPoolName("stockflow");
-    HikariDataSource ds = new HikariDataSource(cfg);
-    if (migrate) {
+  public HikariDataSource dataSource(DatabaseConfiguration config) {
+    HikariDataSource ds = Database.pool(config.url(), config.poolSize());
+    if (config.migrate()) {
       Database.migrate(ds);
       log.info("database migrated");
     }

@@ -2,17 +2,17 @@ package io.stockflow.subprocessors;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
-import io.stockflow.workflows.TaskQueues;
 import io.stockflow.workflows.alerts.AlertClient;
+import io.stockflow.workflows.alerts.AlertPolicy;
 import io.stockflow.workflows.orders.OrderFulfilmentClient;
 import io.stockflow.workflows.orders.OrderFulfilmentSettings;
 import io.stockflow.workflows.reservations.ReservationExpiryClient;
 import io.stockflow.workflows.restock.RestockClient;
 import io.stockflow.workflows.sync.ChannelSyncClient;
 import io.stockflow.workflows.sync.ChannelSyncSettings;
+import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 
 /** The workflow clients the subprocessors signal through, on the configured task queue. */
 @Factory
@@ -20,11 +20,12 @@ public class WorkflowClientsFactory {
   private final WorkflowClient client;
   private final String taskQueue;
 
-  public WorkflowClientsFactory(
-      WorkflowClient client,
-      @Value("${stockflow.worker.task-queue:" + TaskQueues.STOCKFLOW + "}") String taskQueue) {
+  /**
+   * @param worker the platform's worker settings: clients start workflows on its task queue
+   */
+  public WorkflowClientsFactory(WorkflowClient client, WorkerSettings worker) {
     this.client = client;
-    this.taskQueue = taskQueue;
+    this.taskQueue = worker.taskQueue();
   }
 
   @Singleton
@@ -37,21 +38,15 @@ public class WorkflowClientsFactory {
     return new AlertClient(client, taskQueue);
   }
 
-  /**
-   * Channel sync (defaults: {@link ChannelSyncSettings#DEFAULT}). Changing {@code buckets} moves
-   * SKUs to other bucket workflows; the old ones finish what they hold and idle out, and a SKU
-   * synced by two of them meanwhile is harmless (both write levels).
-   */
   @Singleton
   ChannelSyncClient channelSyncClient(
-      @Value("${stockflow.channel-sync.buckets:8}") int buckets,
-      @Value("${stockflow.channel-sync.interval:30s}") Duration interval,
-      @Value("${stockflow.channel-sync.idle-timeout:10m}") Duration idleTimeout,
+      ChannelSyncConfiguration sync,
       @Value("${stockflow.channel-sync.low-stock-threshold:5}") long lowStockThreshold) {
     return new ChannelSyncClient(
         client,
         taskQueue,
-        new ChannelSyncSettings(interval, idleTimeout, lowStockThreshold, buckets));
+        new ChannelSyncSettings(
+            sync.interval(), sync.idleTimeout(), lowStockThreshold, sync.buckets()));
   }
 
   @Singleton
@@ -59,18 +54,11 @@ public class WorkflowClientsFactory {
     return new ReservationExpiryClient(client, taskQueue);
   }
 
-  /**
-   * Ship-by and give-up deadlines, both counted from the confirmation (defaults: {@link
-   * OrderFulfilmentSettings#DEFAULT}); new orders get the values configured when they start.
-   */
   @Singleton
-  OrderFulfilmentClient orderFulfilmentClient(
-      @Value("${stockflow.orders.ship-by:24h}") Duration shipBy,
-      @Value("${stockflow.orders.give-up-after:168h}") Duration giveUpAfter) {
+  OrderFulfilmentClient orderFulfilmentClient(OrdersConfiguration orders) {
     return new OrderFulfilmentClient(
         client,
         taskQueue,
-        new OrderFulfilmentSettings(
-            shipBy, giveUpAfter, OrderFulfilmentSettings.DEFAULT.lateAlert()));
+        new OrderFulfilmentSettings(orders.shipBy(), orders.giveUpAfter(), AlertPolicy.DEFAULT));
   }
 }

@@ -2,8 +2,7 @@ package io.stockflow.workflows;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.stockflow.db.Json;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -23,10 +22,7 @@ public final class WebhookSender {
   /** Failure type of a request the receiver rejected for good. */
   public static final String REJECTED = "WebhookRejected";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final HttpClient http;
   private final Duration requestTimeout;

@@ -163,7 +163,7 @@ public class ReservationBatcher {
         // A lane removed while idle may still be reachable from a racing computeIfAbsent: take a
         // fresh one rather than queue where no leader will look.
         if (lane.retired) continue;
-        if (lane.queue.size() >= config.getMaxQueue()) {
+        if (lane.queue.size() >= config.maxQueue()) {
           refused.increment();
           throw tooMany(key);
         }
@@ -189,7 +189,7 @@ public class ReservationBatcher {
   }
 
   private void drain(Key key, Lane lane) {
-    long windowMs = config.getBatchWindow().toMillis();
+    long windowMs = config.batchWindow().toMillis();
     if (windowMs > 0) {
       try {
         Thread.sleep(windowMs);
@@ -199,7 +199,7 @@ public class ReservationBatcher {
     }
     List<Pending> batch = new ArrayList<>();
     synchronized (lane) {
-      while (batch.size() < config.getMaxBatch() && !lane.queue.isEmpty()) {
+      while (batch.size() < config.maxBatch() && !lane.queue.isEmpty()) {
         batch.add(lane.queue.poll());
       }
     }
@@ -355,10 +355,10 @@ public class ReservationBatcher {
   }
 
   private ApiProblem tooMany(Key key) {
-    long seconds = Math.max(1, (config.getRetryAfter().toMillis() + 999) / 1000);
+    long seconds = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
     return ApiProblem.tooManyRequests(
         "too-many-requests",
-        config.getMaxQueue()
+        config.maxQueue()
             + " reservations are already waiting for "
             + key.sku()
             + " at "

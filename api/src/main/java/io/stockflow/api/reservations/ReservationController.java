@@ -94,10 +94,7 @@ public class ReservationController {
       if (soldOut != null) return Problems.response(httpRequest, soldOut);
       // Multi-line carts keep one transaction each (atomic across rows, rows locked in (sku,
       // location) order); so do replays, known carts and unknown SKUs, whose answer is not a hold.
-      if (!config.isGroupCommit()
-          || request.lines().size() != 1
-          || !pre.fresh()
-          || lap > MAX_LAPS) {
+      if (!config.groupCommit() || request.lines().size() != 1 || !pre.fresh() || lap > MAX_LAPS) {
         return reserveAlone(request, idempotencyKey, requester);
       }
       String location = pre.candidates().get(0);

@@ -382,7 +382,7 @@ public class ReservationService {
   private List<CartReservation> insertHolds(
       DSLContext tx, List<ReserveRequest> requests, List<String> owners, String location) {
     // Microseconds, as the column stores them, so the view built below equals what a read returns.
-    Instant expiresAt = clock.instant().plus(config.getTtl()).truncatedTo(ChronoUnit.MICROS);
+    Instant expiresAt = clock.instant().plus(config.ttl()).truncatedTo(ChronoUnit.MICROS);
     OffsetDateTime expires = OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC);
     var insert =
         tx.insertInto(

@@ -35,7 +35,7 @@ public class ReservationSweeper {
       ReservationSweepConfiguration sweepConfig,
       @Nullable MeterRegistry registry) {
     this.sweep =
-        new ReservationSweep(transactions, sweepConfig.getBatchSize(), sweepConfig.getMaxBatches());
+        new ReservationSweep(transactions, sweepConfig.batchSize(), sweepConfig.maxBatches());
     this.config = config;
     this.sweepConfig = sweepConfig;
     this.expired = counter(registry, "expired", "active holds released past their TTL and grace");
@@ -56,8 +56,7 @@ public class ReservationSweeper {
   /** One sweep as of {@code now}: releases what is due then, logs a line if it did anything. */
   public ReservationSweep.Result sweep(Instant now) {
     ReservationSweep.Result r =
-        sweep.sweep(
-            now.minus(sweepConfig.getGrace()), now.minus(config.getConfirmedOrderTimeout()));
+        sweep.sweep(now.minus(sweepConfig.grace()), now.minus(config.confirmedOrderTimeout()));
     if (expired != null) {
       expired.increment(r.expired());
       unordered.increment(r.unordered());
@@ -68,9 +67,9 @@ public class ReservationSweeper {
           "reservation sweep: released {} hold(s) past TTL + {} and {} confirmed hold(s) without an"
               + " order after {}; {} already ended by another path, {} failed",
           r.expired(),
-          sweepConfig.getGrace(),
+          sweepConfig.grace(),
           r.unordered(),
-          config.getConfirmedOrderTimeout(),
+          config.confirmedOrderTimeout(),
           r.skipped(),
           r.failed());
     }

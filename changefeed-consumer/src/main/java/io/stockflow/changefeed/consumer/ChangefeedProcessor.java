@@ -1,10 +1,10 @@
 package io.stockflow.changefeed.consumer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
+import io.stockflow.db.changefeed.ChangefeedJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +83,8 @@ public final class ChangefeedProcessor implements AutoCloseable {
     this.config = config;
     this.tx = new Transactions(Database.dsl(dataSource));
     this.metrics = new ChangefeedMetrics(registry);
-    this.decoder = new EnvelopeDecoder(new ObjectMapper(), new ReplayRule(config.replayColumn()));
+    this.decoder =
+        new EnvelopeDecoder(ChangefeedJson.mapper(), new ReplayRule(config.replayColumn()));
     this.fences = new FenceStore(tx);
     this.producer = new KafkaProducer<>(producerProperties(config));
     this.writer = new DeadLetterWriter(tx, producer, config::deadLetterTopic);
@@ -275,12 +276,12 @@ public final class ChangefeedProcessor implements AutoCloseable {
                   .map(Map.Entry::getKey)
                   .toList(),
               paused.contains(name),
-              metrics.count(ChangefeedMetrics.PROCESSED, name),
-              metrics.count(ChangefeedMetrics.SKIPPED_STALE, name),
-              metrics.count(ChangefeedMetrics.RETRIED, name),
-              metrics.count(ChangefeedMetrics.DEAD_LETTERED, name),
-              metrics.count(ChangefeedMetrics.COALESCED, name),
-              metrics.count(ChangefeedMetrics.REDRIVEN, name)));
+              metrics.count(ChangefeedMeters.PROCESSED, name),
+              metrics.count(ChangefeedMeters.SKIPPED_STALE, name),
+              metrics.count(ChangefeedMeters.RETRIED, name),
+              metrics.count(ChangefeedMeters.DEAD_LETTERED, name),
+              metrics.count(ChangefeedMeters.COALESCED, name),
+              metrics.count(ChangefeedMeters.REDRIVEN, name)));
     }
     return new ChangefeedStatus(topics, subs);
   }

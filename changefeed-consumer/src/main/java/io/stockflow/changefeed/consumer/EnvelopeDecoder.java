@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Operation;
+import io.stockflow.db.changefeed.ChangefeedJson;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -34,7 +35,7 @@ final class EnvelopeDecoder {
 
   /** With the default replay column {@code last_updated}. */
   public EnvelopeDecoder() {
-    this(new ObjectMapper(), new ReplayRule(ReplayRule.DEFAULT_COLUMN));
+    this(ChangefeedJson.mapper(), new ReplayRule(ReplayRule.DEFAULT_COLUMN));
   }
 
   /**

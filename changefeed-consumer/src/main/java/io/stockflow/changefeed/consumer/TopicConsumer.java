@@ -130,20 +130,19 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
               config.outageBackoff());
       lanes.add(lane);
       laneThreads.add(new Thread(lane, "changefeed-" + topic + "-" + s.name()));
-      gauges.add(
-          metrics.gauge(ChangefeedMetrics.LANE_QUEUED, topic, s.name(), lane::queuedRecords));
+      gauges.add(metrics.gauge(ChangefeedMeters.LANE_QUEUED, topic, s.name(), lane::queuedRecords));
       gauges.add(
           metrics.gauge(
-              ChangefeedMetrics.LANE_FAILING,
+              ChangefeedMeters.LANE_FAILING,
               topic,
               s.name(),
               () -> lane.failingSince() == null ? 0 : 1));
     }
     this.consumer = consumers.apply(consumerProperties(config, topic));
-    gauges.add(metrics.gauge(ChangefeedMetrics.CONSUMER_LAG, topic, lag::get));
-    gauges.add(metrics.gauge(ChangefeedMetrics.WATERMARK_LAG, topic, watermark::lagSeconds));
-    gauges.add(metrics.gauge(ChangefeedMetrics.DEFERRED, topic, this::deferred));
-    gauges.add(metrics.gauge(ChangefeedMetrics.FETCH_PAUSED, topic, () -> fetchPaused ? 1 : 0));
+    gauges.add(metrics.gauge(ChangefeedMeters.CONSUMER_LAG, topic, lag::get));
+    gauges.add(metrics.gauge(ChangefeedMeters.WATERMARK_LAG, topic, watermark::lagSeconds));
+    gauges.add(metrics.gauge(ChangefeedMeters.DEFERRED, topic, this::deferred));
+    gauges.add(metrics.gauge(ChangefeedMeters.FETCH_PAUSED, topic, () -> fetchPaused ? 1 : 0));
   }
 
   private static Map<String, Object> consumerProperties(ChangefeedConfig config, String topic) {

@@ -128,7 +128,7 @@ class ChangefeedProcessorIT {
     registry = new SimpleMeterRegistry();
     start(topic, group, second);
     eventually().until(() -> second.seen.size() == 1);
-    eventually().until(() -> count(ChangefeedMetrics.SKIPPED_STALE, topic, "audit") == 2);
+    eventually().until(() -> count(ChangefeedMeters.SKIPPED_STALE, topic, "audit") == 2);
     assertThat(second.quantities()).containsExactly(3L);
 
     // A brand-new group re-reads everything from the beginning: the fence, not the offsets, stops
@@ -138,7 +138,7 @@ class ChangefeedProcessorIT {
     RecordingSubprocessor third = new RecordingSubprocessor("audit");
     registry = new SimpleMeterRegistry();
     start(topic, unique("fresh-group"), third);
-    eventually().until(() -> count(ChangefeedMetrics.SKIPPED_STALE, topic, "audit") == 5);
+    eventually().until(() -> count(ChangefeedMeters.SKIPPED_STALE, topic, "audit") == 5);
     assertThat(third.seen).isEmpty();
   }
 
@@ -214,7 +214,7 @@ class ChangefeedProcessorIT {
                                 topic, broken.name(), DeadLetterStatus.PENDING, 10))
                         .size()
                     == 2);
-    assertThat(count(ChangefeedMetrics.RETRIED, topic, broken.name())).isEqualTo(4);
+    assertThat(count(ChangefeedMeters.RETRIED, topic, broken.name())).isEqualTo(4);
     assertThat(broken.calls.get()).isEqualTo(6);
     List<ConsumerRecord<byte[], byte[]>> dlq = stack.readAll(topic + ".dlq", 2);
     assertThat(dlq)
@@ -309,20 +309,20 @@ class ChangefeedProcessorIT {
                 at(n).equals(fences.get(topic, "channel-sync", key("A", "SEA1")))
                     && at(n - 1).equals(fences.get(topic, "channel-sync", key("A", "PDX1"))));
     assertThat(
-            count(ChangefeedMetrics.PROCESSED, topic, "channel-sync")
-                + count(ChangefeedMetrics.COALESCED, topic, "channel-sync"))
+            count(ChangefeedMeters.PROCESSED, topic, "channel-sync")
+                + count(ChangefeedMeters.COALESCED, topic, "channel-sync"))
         .isEqualTo(n);
     assertThat(sync.calls.get()).isLessThanOrEqualTo(n / 20);
     assertThat(sync.quantities()).last().isEqualTo((long) n);
     assertThat(
             registry
-                .find(ChangefeedMetrics.LATENCY)
+                .find(ChangefeedMeters.LATENCY)
                 .tag("topic", topic)
                 .tag("subprocessor", "channel-sync")
                 .timer()
                 .count())
         .isEqualTo(sync.calls.get());
-    assertThat(registry.find(ChangefeedMetrics.CONSUMER_LAG).tag("topic", topic).gauge())
+    assertThat(registry.find(ChangefeedMeters.CONSUMER_LAG).tag("topic", topic).gauge())
         .isNotNull();
   }
 
@@ -430,7 +430,7 @@ class ChangefeedProcessorIT {
     Hlc watermark = p.status().topic(topic).watermark();
     assertThat(watermark).isEqualTo(at(150));
     assertThat(p.status().topic(topic).watermarkLagSeconds()).isBetween(0.0, 3600.0);
-    assertThat(registry.find(ChangefeedMetrics.WATERMARK_LAG).tag("topic", topic).gauge().value())
+    assertThat(registry.find(ChangefeedMeters.WATERMARK_LAG).tag("topic", topic).gauge().value())
         .isGreaterThan(0);
     eventually()
         .until(
@@ -615,7 +615,7 @@ class ChangefeedProcessorIT {
     for (int k = 0; k < keys; k++)
       assertThat(fences.get(topic, parallel.name(), key("SKU-" + k, "SEA1")))
           .isEqualTo(at(keys * (perKey - 1) + (k == 0 ? keys : k)));
-    assertThat(count(ChangefeedMetrics.PROCESSED, topic, parallel.name()))
+    assertThat(count(ChangefeedMeters.PROCESSED, topic, parallel.name()))
         .isEqualTo(expected.size());
     String group = p.config().groupId();
     eventually()
@@ -700,7 +700,7 @@ class ChangefeedProcessorIT {
       assertThat(s.seenOf(key("K" + k, "SEA1")).stream().map(e -> e.after().get("qty").asLong()))
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
-    assertThat(count(ChangefeedMetrics.RETRIED, topic, s.name())).isEqualTo(2);
+    assertThat(count(ChangefeedMeters.RETRIED, topic, s.name())).isEqualTo(2);
     FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
     // K2's newest change is the 56th: the fence is past it (and past the dead-lettered one).
     eventually()

@@ -181,7 +181,7 @@ class LanesIT {
     long held = lane(p, topic, "stuck").queuedRecords();
     assertThat(held).isBetween((long) capacity, (long) capacity + poll);
     assertThat(fast.seen.size()).isLessThanOrEqualTo(capacity + poll);
-    assertThat(registry.find(ChangefeedMetrics.FETCH_PAUSED).tag("topic", topic).gauge().value())
+    assertThat(registry.find(ChangefeedMeters.FETCH_PAUSED).tag("topic", topic).gauge().value())
         .isEqualTo(1.0);
     assertThat(p.status().topic(topic).consumerLag()).isGreaterThan(0);
 
@@ -237,7 +237,7 @@ class LanesIT {
     assertThat(lane(p, topic, "down").lastFailure()).contains("Connection refused");
     assertThat(
             registry
-                .find(ChangefeedMetrics.LANE_FAILING)
+                .find(ChangefeedMeters.LANE_FAILING)
                 .tag("subprocessor", "down")
                 .gauge()
                 .value())

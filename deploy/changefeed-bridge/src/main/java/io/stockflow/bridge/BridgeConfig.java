@@ -54,9 +54,4 @@ public record BridgeConfig(
   public BridgeConfig withPublicationName(String publication) {
     return new BridgeConfig(feed, jdbcUrl, kafkaBootstrap, dataDir, slotName, publication);
   }
-
-  public BridgeConfig withFeed(ChangefeedDeclaration declaration) {
-    return new BridgeConfig(
-        declaration, jdbcUrl, kafkaBootstrap, dataDir, slotName, publicationName);
-  }
 }

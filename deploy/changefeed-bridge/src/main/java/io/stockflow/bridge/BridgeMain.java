@@ -1,19 +1,25 @@
 package io.stockflow.bridge;
 
+import io.stockflow.db.EnvironmentSettings;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * Runs the bridge as its own process, configured by environment variables:
+ * Runs the bridge as its own process, configured by properties ({@code -D}) or their environment
+ * variables, the same names the platform uses (docs/configuration.md):
  *
  * <ul>
- *   <li>{@code STOCKFLOW_DATABASE_URL} (required): {@code jdbc:postgresql://host:port/db?user=…}
- *   <li>{@code STOCKFLOW_KAFKA_BOOTSTRAP} (required): {@code host:port}
- *   <li>{@code STOCKFLOW_BRIDGE_DATA_DIR} (required): offsets and state; keep it across restarts
- *   <li>{@code STOCKFLOW_BRIDGE_SLOT}, {@code STOCKFLOW_BRIDGE_PUBLICATION} (default {@value
+ *   <li>{@code stockflow.database.url} / {@code STOCKFLOW_DATABASE_URL} (required): {@code
+ *       jdbc:postgresql://host:port/db?user=…}
+ *   <li>{@code stockflow.kafka.bootstrap} / {@code STOCKFLOW_KAFKA_BOOTSTRAP} (required): {@code
+ *       host:port}
+ *   <li>{@code stockflow.bridge.data-dir} / {@code STOCKFLOW_BRIDGE_DATA_DIR} (required): offsets
+ *       and state; keep it across restarts
+ *   <li>{@code stockflow.bridge.slot}, {@code stockflow.bridge.publication} / {@code
+ *       STOCKFLOW_BRIDGE_SLOT}, {@code STOCKFLOW_BRIDGE_PUBLICATION} (default {@value
  *       BridgeConfig#DEFAULT_SLOT})
- *   <li>{@code STOCKFLOW_BRIDGE_INITIAL_SCAN}: {@code true} to emit the current rows once
+ *   <li>{@code stockflow.bridge.initial-scan} / {@code STOCKFLOW_BRIDGE_INITIAL_SCAN}: {@code true}
+ *       to emit the current rows once
  * </ul>
  *
  * Streams {@link ChangefeedDeclaration#stockflow()}. SIGTERM/Ctrl-C stops cleanly; exits with 1
@@ -24,21 +30,21 @@ public final class BridgeMain {
   private BridgeMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Map<String, String> env = System.getenv();
+    EnvironmentSettings settings = EnvironmentSettings.ofProcess();
     BridgeConfig config;
     try {
       ChangefeedDeclaration feed =
           ChangefeedDeclaration.stockflow()
               .withInitialScan(
-                  Boolean.parseBoolean(env.getOrDefault("STOCKFLOW_BRIDGE_INITIAL_SCAN", "false")));
+                  Boolean.parseBoolean(settings.get("stockflow.bridge.initial-scan", "false")));
       config =
           new BridgeConfig(
               feed,
-              required(env, "STOCKFLOW_DATABASE_URL"),
-              required(env, "STOCKFLOW_KAFKA_BOOTSTRAP"),
-              Path.of(required(env, "STOCKFLOW_BRIDGE_DATA_DIR")),
-              env.getOrDefault("STOCKFLOW_BRIDGE_SLOT", BridgeConfig.DEFAULT_SLOT),
-              env.getOrDefault("STOCKFLOW_BRIDGE_PUBLICATION", BridgeConfig.DEFAULT_PUBLICATION));
+              settings.required("stockflow.database.url"),
+              settings.required("stockflow.kafka.bootstrap"),
+              Path.of(settings.required("stockflow.bridge.data-dir")),
+              settings.get("stockflow.bridge.slot", BridgeConfig.DEFAULT_SLOT),
+              settings.get("stockflow.bridge.publication", BridgeConfig.DEFAULT_PUBLICATION));
     } catch (IllegalArgumentException e) {
       System.err.println("changefeed bridge: " + e.getMessage());
       System.exit(2);
@@ -60,11 +66,4 @@ public final class BridgeMain {
 
   /** The exit code when restarting cannot help (bad configuration, lost replication slot). */
   static final int FATAL = 2;
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank())
-      throw new IllegalArgumentException("environment variable " + name + " is required");
-    return v;
-  }
 }

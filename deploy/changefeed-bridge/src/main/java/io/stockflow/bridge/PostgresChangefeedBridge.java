@@ -12,13 +12,13 @@ import io.stockflow.bridge.stream.ChangeHandler;
 import io.stockflow.bridge.stream.KafkaSink;
 import io.stockflow.bridge.stream.ResolvedMarkers;
 import io.stockflow.bridge.stream.ResumeHookConnector;
+import io.stockflow.db.Database;
 import io.stockflow.db.changefeed.WatchedTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +111,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
   private void run() throws SQLException, IOException, InterruptedException {
     Files.createDirectories(config.dataDir());
     PostgresSetup.Prepared prepared;
-    try (Connection c = DriverManager.getConnection(config.jdbcUrl())) {
+    try (Connection c = Database.unpooled(config.jdbcUrl()).getConnection()) {
       PostgresSetup setup = new PostgresSetup(c);
       requireSlotIfResuming(setup);
       prepared = setup.prepare(config.feed().tables(), config.publicationName(), config.slotName());
@@ -197,7 +197,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     if (failure.get() != null)
       throw new IllegalStateException(
           "Debezium failed: " + failure.get().getMessage(), failure.get());
-    markers = new ResolvedMarkers(config.jdbcUrl(), markerPrefix, session);
+    markers = new ResolvedMarkers(Database.unpooled(config.jdbcUrl()), markerPrefix, session);
     markers.start(config.feed().resolvedInterval());
     log.info(
         "changefeed bridge: streaming {} tables from {} to {}",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockflow.bridge.encoding.CrdbPartitioner;
 import io.stockflow.bridge.support.Golden;
 import io.stockflow.bridge.support.TestStack;
 import io.stockflow.bridge.support.TopicProbe;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,7 +137,7 @@ class StreamGuaranteesIT {
       for (String sku : finals.keySet()) {
         List<Message> versions = all.stream().filter(m -> key(sku).equals(m.key())).toList();
         int expectedPartition =
-            Utils.toPositive(Utils.murmur2(key(sku).getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+            CrdbPartitioner.partition(key(sku).getBytes(StandardCharsets.UTF_8), PARTITIONS);
         assertThat(versions).allMatch(m -> m.partition() == expectedPartition);
         List<Long> values = new ArrayList<>();
         for (Message m : versions) values.add(onHand(m));

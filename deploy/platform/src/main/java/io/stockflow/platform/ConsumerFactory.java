@@ -3,11 +3,9 @@ package io.stockflow.platform;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import io.stockflow.changefeed.Subprocessor;
 import io.stockflow.changefeed.consumer.ChangefeedConfig;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
-import io.stockflow.changefeed.consumer.RetryPolicy;
 import io.stockflow.db.changefeed.ChangefeedDeclaration;
 import io.stockflow.db.changefeed.WatchedTable;
 import jakarta.inject.Singleton;
@@ -17,7 +15,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The changefeed processor from {@code stockflow.changefeed.tables} and every {@link Subprocessor}
+ * The changefeed processor from {@link ChangefeedConfiguration} and every {@link Subprocessor}
  * bean. Built in every role (the ops API needs its dead letters and switches); only the consumer
  * role {@code start()}s it.
  */
@@ -26,25 +24,16 @@ public class ConsumerFactory {
   @Singleton
   @Bean(preDestroy = "close")
   public ChangefeedProcessor changefeedProcessor(
-      ChangefeedSettings settings,
+      ChangefeedConfiguration changefeed,
+      KafkaConfiguration kafka,
       List<Subprocessor> subprocessors,
       DataSource dataSource,
-      MeterRegistry registry,
-      @Value("${stockflow.kafka.bootstrap}") String bootstrap) {
+      MeterRegistry registry) {
     ChangefeedConfig config =
-        ChangefeedConfig.builder()
-            .bootstrapServers(bootstrap)
-            .groupId(settings.getGroupId())
-            .topics(topicsByTableName(settings.getTables()), subprocessors)
-            .retry(
-                new RetryPolicy(
-                    settings.getRetryAttempts(),
-                    settings.getRetryInitialBackoff(),
-                    settings.getRetryMaxBackoff()))
-            .subprocessorConcurrency(settings.getSubprocessorConcurrency())
-            .laneCapacity(settings.getLaneCapacity())
-            .laneBatchRecords(settings.getLaneBatchRecords())
-            .outageBackoff(settings.getOutageBackoff())
+        changefeed
+            .applyTo(ChangefeedConfig.builder())
+            .bootstrapServers(kafka.bootstrap())
+            .topics(topicsByTableName(changefeed.tables()), subprocessors)
             .build();
     return new ChangefeedProcessor(config, dataSource, registry);
   }

@@ -1,50 +1,55 @@
 package io.stockflow.platform;
 
-import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Which parts of the platform run in this process ({@code stockflow.roles}, env STOCKFLOW_ROLES):
- * {@code api} (HTTP), {@code consumer} (changefeed consumers), {@code worker} (Temporal workers).
- * Unknown names fail at start.
+ * {@code stockflow.roles}: which parts of the platform run in this process, comma-separated: {@code
+ * api} (HTTP), {@code consumer} (changefeed consumers), {@code worker} (Temporal workers). Unknown
+ * names fail at start.
+ *
+ * @param roles the role names, normalised to lower case in the order {@link #KNOWN}
  */
-@Singleton
-public class PlatformRoles {
-  public static final Set<String> KNOWN = Set.of("api", "consumer", "worker");
+@ConfigurationProperties("stockflow")
+public record PlatformRoles(@Bindable(defaultValue = PlatformRoles.ALL) String roles) {
+  public static final List<String> KNOWN = List.of("api", "consumer", "worker");
   public static final String ALL = "api,consumer,worker";
-  private final Set<String> roles;
 
-  public PlatformRoles(@Value("${stockflow.roles:api,consumer,worker}") String roles) {
-    this.roles =
+  public PlatformRoles {
+    Set<String> named =
         Arrays.stream(roles.split(","))
             .map(s -> s.trim().toLowerCase(Locale.ROOT))
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
-    Set<String> unknown =
-        this.roles.stream().filter(r -> !KNOWN.contains(r)).collect(Collectors.toSet());
+            .collect(java.util.stream.Collectors.toSet());
+    List<String> unknown = named.stream().filter(r -> !KNOWN.contains(r)).sorted().toList();
     if (!unknown.isEmpty())
       throw new IllegalArgumentException(
           "unknown role(s) " + unknown + " in stockflow.roles; known: " + KNOWN);
+    roles = String.join(",", KNOWN.stream().filter(named::contains).toList());
   }
 
   public boolean api() {
-    return roles.contains("api");
+    return has("api");
   }
 
   public boolean consumer() {
-    return roles.contains("consumer");
+    return has("consumer");
   }
 
   public boolean worker() {
-    return roles.contains("worker");
+    return has("worker");
+  }
+
+  private boolean has(String role) {
+    return Arrays.asList(roles.split(",")).contains(role);
   }
 
   @Override
   public String toString() {
-    return String.join(",", roles);
+    return roles;
   }
 }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Housekeeping of the tables that only grow otherwise: stored idempotent responses, changefeed
- * fences and settled dead letters, each kept for its {@link RetentionSettings} duration. Runs every
- * {@code interval} in processes with the consumer role (one role owns it, so a fleet of API
+ * fences and settled dead letters, each kept for its {@link RetentionConfiguration} duration. Runs
+ * every {@code interval} in processes with the consumer role (one role owns it, so a fleet of API
  * instances does not multiply the work); several consumer instances sweeping at once is harmless.
  */
 @Singleton
@@ -33,14 +33,14 @@ public class Retention {
     }
   }
 
-  private final RetentionSettings settings;
+  private final RetentionConfiguration settings;
   private final Provider<Transactions> transactions;
   private final PlatformRoles roles;
   private final TaskScheduler scheduler;
   private final Clock clock;
 
   public Retention(
-      RetentionSettings settings,
+      RetentionConfiguration settings,
       Provider<Transactions> transactions,
       PlatformRoles roles,
       @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
@@ -48,7 +48,7 @@ public class Retention {
   }
 
   Retention(
-      RetentionSettings settings,
+      RetentionConfiguration settings,
       Provider<Transactions> transactions,
       PlatformRoles roles,
       TaskScheduler scheduler,

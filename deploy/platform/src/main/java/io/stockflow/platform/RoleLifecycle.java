@@ -1,18 +1,15 @@
 package io.stockflow.platform;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
 import io.stockflow.db.Transactions;
-import io.stockflow.workflows.TaskQueues;
 import io.stockflow.workflows.worker.StockflowWorker;
 import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,22 +34,12 @@ public class RoleLifecycle {
       Provider<ChangefeedProcessor> processor,
       Provider<WorkflowClient> client,
       Provider<Transactions> transactions,
-      @Value("${stockflow.worker.task-queue:" + TaskQueues.STOCKFLOW + "}") String taskQueue,
-      @Value("${stockflow.worker.max-concurrent-workflow-tasks:20}") int workflowTasks,
-      @Value("${stockflow.worker.max-concurrent-activities:20}") int activities,
-      @Value("${stockflow.worker.alert-webhook-url:}") String alertWebhook,
-      @Value("${stockflow.worker.webhook-timeout:10s}") Duration webhookTimeout) {
+      WorkerSettings workerSettings) {
     this.roles = roles;
     this.processor = processor;
     this.client = client;
     this.transactions = transactions;
-    this.workerSettings =
-        new WorkerSettings(
-            taskQueue,
-            workflowTasks,
-            activities,
-            alertWebhook.isBlank() ? null : alertWebhook,
-            webhookTimeout);
+    this.workerSettings = workerSettings;
   }
 
   @EventListener

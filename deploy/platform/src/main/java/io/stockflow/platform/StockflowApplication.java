@@ -3,16 +3,19 @@ package io.stockflow.platform;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
+import io.stockflow.db.EnvironmentSettings;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The platform process: HTTP API, changefeed consumers and Temporal workers, each switched on by
  * {@code stockflow.roles} (env STOCKFLOW_ROLES, default {@code api,consumer,worker}) so the roles
- * scale out independently. Configured by environment variables (see README).
+ * scale out independently. Configured by properties or their environment variables
+ * (docs/configuration.md).
  */
 public final class StockflowApplication {
+  private static final String ROLES = "stockflow.roles";
+
   private StockflowApplication() {}
 
   public static void main(String[] args) {
@@ -26,16 +29,15 @@ public final class StockflowApplication {
   /**
    * {@code properties} plus {@code stockflow.api.enabled=false} when the roles lack {@code api}: a
    * consumer- or worker-only process then has no controllers and runs no reservation sweep; its
-   * HTTP server still answers {@code /health} and {@code /prometheus}. The roles come from {@code
-   * properties}, else the system property, else STOCKFLOW_ROLES, as application.yml resolves them.
+   * HTTP server still answers {@code /health} and {@code /prometheus}. Decided before the context
+   * exists (the api's beans are switched by it), so the roles come from {@code properties}, else
+   * from the system property or environment variable as Micronaut would resolve them.
    */
   static Map<String, Object> roleSwitches(Map<String, Object> properties) {
     Object roles =
-        properties.getOrDefault(
-            "stockflow.roles",
-            System.getProperty(
-                "stockflow.roles",
-                Objects.requireNonNullElse(System.getenv("STOCKFLOW_ROLES"), PlatformRoles.ALL)));
+        properties.containsKey(ROLES)
+            ? properties.get(ROLES)
+            : EnvironmentSettings.ofProcess().get(ROLES, PlatformRoles.ALL);
     if (new PlatformRoles(String.valueOf(roles)).api()
         || properties.containsKey("stockflow.api.enabled")) return properties;
     Map<String, Object> switched = new HashMap<>(properties);

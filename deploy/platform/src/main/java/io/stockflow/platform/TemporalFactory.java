@@ -8,7 +8,7 @@ import io.grpc.MethodDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
+import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -16,7 +16,10 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** The Temporal connection shared by subprocessors (clients), workers and the API. */
+/**
+ * The Temporal connection shared by subprocessors (clients), workers and the API, and the worker
+ * settings (whose task queue the subprocessors' workflow clients start workflows on).
+ */
 @Factory
 public class TemporalFactory {
   /**
@@ -28,21 +31,23 @@ public class TemporalFactory {
 
   @Singleton
   @Bean(preDestroy = "shutdown")
-  public WorkflowServiceStubs serviceStubs(
-      @Value("${stockflow.temporal.target}") String target, MeterRegistry registry) {
+  public WorkflowServiceStubs serviceStubs(TemporalConfiguration config, MeterRegistry registry) {
     return WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder()
-            .setTarget(target)
+            .setTarget(config.target())
             .setGrpcClientInterceptors(List.of(new CallCounter(registry)))
             .build());
   }
 
   @Singleton
-  public WorkflowClient workflowClient(
-      WorkflowServiceStubs stubs,
-      @Value("${stockflow.temporal.namespace:default}") String namespace) {
+  public WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalConfiguration config) {
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+  }
+
+  @Singleton
+  public WorkerSettings workerSettings(WorkerConfiguration config) {
+    return config.settings();
   }
 
   private record CallCounter(MeterRegistry registry) implements ClientInterceptor {

@@ -102,7 +102,7 @@ class RetentionIT {
 
   private static Retention retention(int pageSize) {
     var settings =
-        new RetentionSettings(
+        new RetentionConfiguration(
             Duration.ofHours(1),
             Duration.ofDays(7),
             Duration.ofDays(30),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.stockflow.workflows.TaskQueues;
+import io.stockflow.workflows.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,10 +49,6 @@ class WorkerHealthIndicatorTest {
         () -> null,
         () -> null,
         () -> null,
-        TaskQueues.STOCKFLOW,
-        1,
-        1,
-        "",
-        Duration.ofSeconds(1));
+        new WorkerSettings(TaskQueues.STOCKFLOW, 1, 1, null, Duration.ofSeconds(1)));
   }
 }

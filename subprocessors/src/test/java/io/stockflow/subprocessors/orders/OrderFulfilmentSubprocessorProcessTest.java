@@ -9,9 +9,11 @@ import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Operation;
 import io.stockflow.workflows.StockflowSearchAttributes;
+import io.stockflow.workflows.alerts.AlertPolicy;
 import io.stockflow.workflows.orders.OrderFulfilmentActivities;
 import io.stockflow.workflows.orders.OrderFulfilmentClient;
 import io.stockflow.workflows.orders.OrderFulfilmentResult;
+import io.stockflow.workflows.orders.OrderFulfilmentSettings;
 import io.stockflow.workflows.orders.OrderFulfilmentWorkflow;
 import io.stockflow.workflows.orders.OrderFulfilmentWorkflowImpl;
 import io.stockflow.workflows.orders.OrderStatusUpdate;
@@ -41,8 +43,11 @@ class OrderFulfilmentSubprocessorProcessTest {
     worker.registerWorkflowImplementationTypes(OrderFulfilmentWorkflowImpl.class);
     worker.registerActivitiesImplementations((OrderFulfilmentActivities) id -> "shipped");
     env.start();
+    var sla =
+        new OrderFulfilmentSettings(Duration.ofHours(24), Duration.ofDays(7), AlertPolicy.DEFAULT);
     subprocessor =
-        new OrderFulfilmentSubprocessor(new OrderFulfilmentClient(env.getWorkflowClient(), QUEUE));
+        new OrderFulfilmentSubprocessor(
+            new OrderFulfilmentClient(env.getWorkflowClient(), QUEUE, sla));
   }
 
   @AfterEach

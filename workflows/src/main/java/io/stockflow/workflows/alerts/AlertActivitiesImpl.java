@@ -5,6 +5,7 @@ import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockflow.db.Json;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.AlertsRecord;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
@@ -30,7 +31,7 @@ import org.jooq.impl.DSL;
  * key>/<notification number>}.
  */
 public final class AlertActivitiesImpl implements AlertActivities {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final Transactions transactions;
   private final WebhookSender webhooks;

@@ -29,10 +29,6 @@ public final class OrderFulfilmentClient {
   private final String taskQueue;
   private final OrderFulfilmentSettings settings;
 
-  public OrderFulfilmentClient(WorkflowClient client, String taskQueue) {
-    this(client, taskQueue, OrderFulfilmentSettings.DEFAULT);
-  }
-
   public OrderFulfilmentClient(
       WorkflowClient client, String taskQueue, OrderFulfilmentSettings settings) {
     this.client = client;

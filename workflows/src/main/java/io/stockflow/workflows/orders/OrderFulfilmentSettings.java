@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Order fulfilment SLA configuration that {@link OrderFulfilmentClient} puts into each new
- * workflow's input. Both deadlines count from the confirmation.
+ * workflow's input. Both deadlines count from the confirmation. The platform builds it from {@code
+ * stockflow.orders.*}, where the defaults are.
  *
  * @param shipBy the order must be shipped within this long; after it, one {@code order_late} alert
  * @param giveUpAfter the workflow stops watching a late order after this long (it completes with
@@ -15,10 +16,6 @@ import java.util.Objects;
  */
 public record OrderFulfilmentSettings(
     Duration shipBy, Duration giveUpAfter, AlertPolicy lateAlert) {
-
-  /** Ship within 24 hours, watch a late order for up to 7 days, the default alert policy. */
-  public static final OrderFulfilmentSettings DEFAULT =
-      new OrderFulfilmentSettings(Duration.ofHours(24), Duration.ofDays(7), AlertPolicy.DEFAULT);
 
   public OrderFulfilmentSettings {
     Objects.requireNonNull(shipBy, "shipBy");

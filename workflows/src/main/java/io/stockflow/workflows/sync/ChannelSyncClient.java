@@ -29,10 +29,6 @@ public final class ChannelSyncClient {
   private final String taskQueue;
   private final ChannelSyncSettings settings;
 
-  public ChannelSyncClient(WorkflowClient client, String taskQueue) {
-    this(client, taskQueue, ChannelSyncSettings.DEFAULT);
-  }
-
   public ChannelSyncClient(WorkflowClient client, String taskQueue, ChannelSyncSettings settings) {
     this.client = client;
     this.taskQueue = taskQueue;

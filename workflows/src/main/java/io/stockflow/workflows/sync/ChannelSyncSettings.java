@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Channel sync configuration of {@link ChannelSyncClient}; carried in the workflow input, so a
- * running bucket keeps the values it was started with until it idles out.
+ * running bucket keeps the values it was started with until it idles out. The platform builds it
+ * from {@code stockflow.channel-sync.*}, where the defaults are.
  *
  * @param interval a bucket projects its changed SKUs at most once per interval
  * @param idleTimeout a bucket workflow completes after this long without changes or pushes
@@ -23,13 +24,6 @@ public record ChannelSyncSettings(
     int buckets,
     int maxSignalsPerRun,
     Duration maxRunDuration) {
-
-  /**
-   * Every 30 s at most, idle after 10 min, low at 5 units, 8 buckets, a new run every 500 signals
-   * or 6 h.
-   */
-  public static final ChannelSyncSettings DEFAULT =
-      new ChannelSyncSettings(Duration.ofSeconds(30), Duration.ofMinutes(10), 5, 8);
 
   public ChannelSyncSettings {
     if (buckets < 1) throw new IllegalArgumentException("buckets must be >= 1");

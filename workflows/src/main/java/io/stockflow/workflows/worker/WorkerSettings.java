@@ -1,10 +1,10 @@
 package io.stockflow.workflows.worker;
 
-import io.stockflow.workflows.TaskQueues;
 import java.time.Duration;
 
 /**
- * Worker configuration; the platform fills it from its configuration.
+ * Worker configuration; the platform builds it from {@code stockflow.worker.*}, where the defaults
+ * are.
  *
  * @param taskQueue the queue polled for every stockflow workflow and activity
  * @param maxConcurrentWorkflowTasks workflow tasks executed in parallel
@@ -24,10 +24,5 @@ public record WorkerSettings(
       throw new IllegalArgumentException("taskQueue is required");
     if (maxConcurrentWorkflowTasks < 1 || maxConcurrentActivities < 1)
       throw new IllegalArgumentException("concurrency limits must be >= 1");
-  }
-
-  /** Queue {@value TaskQueues#STOCKFLOW}, 20 workflow tasks, 20 activities, no alert webhook. */
-  public static WorkerSettings defaults() {
-    return new WorkerSettings(TaskQueues.STOCKFLOW, 20, 20, null, Duration.ofSeconds(10));
   }
 }

@@ -1,11 +1,9 @@
 package io.stockflow.bridge.encoding;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.stockflow.db.changefeed.ChangefeedJson;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,8 +25,10 @@ import java.util.Set;
  *   <li>TEXT / VARCHAR / CHAR (STRING): a JSON string;
  *   <li>INT2 / INT4 / INT8 (INT): a JSON number;
  *   <li>NUMERIC (DECIMAL): a JSON <em>number</em> with the value's own scale ({@code
- *       json.FromDecimal}), e.g. {@code 12.50}; NaN and ±Infinity have no JSON form and are
- *       rejected;
+ *       json.FromDecimal}), e.g. {@code 12.50}; NaN and ±Infinity, which JSON numbers cannot hold,
+ *       are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} ({@code
+ *       jsonNumber.Format} in {@code pkg/util/json/json.go} quotes a non-finite {@code
+ *       apd.Decimal}'s {@code String()});
  *   <li>BOOL: {@code true}/{@code false};
  *   <li>UUID: the canonical lower-case string;
  *   <li>TIMESTAMPTZ: {@code t.In(UTC).Format(time.RFC3339Nano)}, e.g. {@code
@@ -53,15 +53,9 @@ public enum ColumnType {
   TIMESTAMPTZ(Set.of("timestamptz")),
   JSONB(Set.of("jsonb", "json"));
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .nodeFactory(NODES)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          // 1.50 in a JSONB document stays 1.50, as in CockroachDB's decimal-backed JSON numbers.
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
+  // 1.50 in a JSONB document stays 1.50, as in CockroachDB's decimal-backed JSON numbers.
+  private static final ObjectMapper JSON = ChangefeedJson.mapper();
+  private static final JsonNodeFactory NODES = JSON.getNodeFactory();
 
   private final Set<String> pgTypes;
 
@@ -119,11 +113,13 @@ public enum ColumnType {
   }
 
   private static JsonNode decimal(String text) {
+    // PostgreSQL's and apd's spellings of the non-finite values are the same.
+    if (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity"))
+      return NODES.textNode(text);
     try {
       return NODES.numberNode(new BigDecimal(text));
     } catch (NumberFormatException e) {
-      // NaN / Infinity: CockroachDB's JSON has no number for them.
-      throw new IllegalArgumentException("DECIMAL value " + text + " has no JSON number form");
+      throw new IllegalArgumentException("DECIMAL value " + text + " is not a decimal number");
     }
   }
 

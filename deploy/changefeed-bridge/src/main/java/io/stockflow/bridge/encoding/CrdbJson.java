@@ -67,9 +67,11 @@ public final class CrdbJson {
   }
 
   /**
-   * CockroachDB's {@code encodeJSONString}: printable runes are written as they are (UTF-8, no
-   * {@code \\u} escapes for non-ASCII), quote and backslash are escaped, control characters use the
-   * short escapes where JSON has them and {@code \\u00XX} otherwise.
+   * CockroachDB's {@code encodeJSONString} ({@code pkg/util/json/json.go}, its {@code safeSet} in
+   * {@code tables.go}): everything but ASCII control characters, quote and backslash is written as
+   * it is (UTF-8, DEL included, no {@code \\u} escapes for non-ASCII); quote and backslash get a
+   * backslash; {@code \\n}, {@code \\r} and {@code \\t} are the only short escapes — backspace and
+   * form feed become {@code \\u0008} and {@code \\u000c} like every other control character.
    */
   static void writeString(StringBuilder sb, String s) {
     sb.append('"');
@@ -78,13 +80,11 @@ public final class CrdbJson {
       switch (c) {
         case '"' -> sb.append("\\\"");
         case '\\' -> sb.append("\\\\");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
         case '\n' -> sb.append("\\n");
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", (int) c));
+          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
           else sb.append(c);
         }
       }

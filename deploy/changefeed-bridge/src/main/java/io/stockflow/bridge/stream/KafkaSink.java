@@ -1,5 +1,6 @@
 package io.stockflow.bridge.stream;
 
+import io.stockflow.bridge.encoding.CrdbPartitioner;
 import io.stockflow.bridge.encoding.Envelope;
 import java.time.Duration;
 import java.util.Collection;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka side of the bridge: one idempotent producer ({@code acks=all}, idempotence on, so a
  * retried send neither duplicates nor reorders within a partition). Row messages go to the
- * partition Kafka's default partitioner picks from the key bytes (murmur2), so all versions of a
- * row land on one partition in commit order; resolved messages go explicitly to every partition.
+ * partition CockroachDB's sink picks from the key bytes ({@link CrdbPartitioner}, FNV-1a — not
+ * Kafka's murmur2), so all versions of a row land on one partition in commit order, the one a real
+ * changefeed would use; resolved messages go explicitly to every partition.
  *
  * <p>Sends are asynchronous; {@link #flush()} waits for every acknowledgement and rethrows the
  * first failure, which is how the caller knows it may commit the source offsets. Thread-safe as the
@@ -99,7 +101,11 @@ public final class KafkaSink implements MessageSink, AutoCloseable {
   @Override
   public void send(String topic, byte[] key, byte[] value) {
     producer.send(
-        new ProducerRecord<>(topic, key, value),
+        new ProducerRecord<>(
+            topic,
+            CrdbPartitioner.partition(key, producer.partitionsFor(topic).size()),
+            key,
+            value),
         (metadata, e) -> {
           if (e != null) failure.compareAndSet(null, e);
         });

@@ -1,13 +1,13 @@
 package io.stockflow.bridge.stream;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ResolvedMarkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResolvedMarkers.class);
 
-  private final String jdbcUrl;
+  private final DataSource database;
   private final String prefix;
   private final String session;
   private final ScheduledExecutorService timer =
@@ -39,8 +39,8 @@ public final class ResolvedMarkers implements AutoCloseable {
   private Connection connection;
   private boolean failing;
 
-  public ResolvedMarkers(String jdbcUrl, String prefix, String session) {
-    this.jdbcUrl = jdbcUrl;
+  public ResolvedMarkers(DataSource database, String prefix, String session) {
+    this.database = database;
     this.prefix = prefix;
     this.session = session;
   }
@@ -51,7 +51,7 @@ public final class ResolvedMarkers implements AutoCloseable {
 
   private void emit() {
     try {
-      if (connection == null) connection = DriverManager.getConnection(jdbcUrl);
+      if (connection == null) connection = database.getConnection();
       try (PreparedStatement ps =
           connection.prepareStatement(
               "SELECT pg_logical_emit_message(true, ?, ? || ' ' ||"

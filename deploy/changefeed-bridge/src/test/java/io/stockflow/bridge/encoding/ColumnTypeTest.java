@@ -31,12 +31,15 @@ class ColumnTypeTest {
   }
 
   @Test
-  void decimal_is_a_number_with_its_own_scale_and_nan_is_refused() {
-    // DDecimal: json.FromDecimal(t.Decimal).
+  void decimal_is_a_number_with_its_own_scale_and_non_finite_values_are_strings() {
+    // DDecimal: json.FromDecimal(t.Decimal); jsonNumber.Format quotes a non-finite value.
     assertThat(enc("numeric", "12.50")).isEqualTo("12.50");
     assertThat(enc("numeric", "0.00")).isEqualTo("0.00");
     assertThat(enc("numeric", "-1234567890.05")).isEqualTo("-1234567890.05");
-    assertThatThrownBy(() -> enc("numeric", "NaN")).hasMessageContaining("NaN");
+    assertThat(enc("numeric", "NaN")).isEqualTo("\"NaN\"");
+    assertThat(enc("numeric", "Infinity")).isEqualTo("\"Infinity\"");
+    assertThat(enc("numeric", "-Infinity")).isEqualTo("\"-Infinity\"");
+    assertThatThrownBy(() -> enc("numeric", "12,5")).hasMessageContaining("12,5");
   }
 
   @Test

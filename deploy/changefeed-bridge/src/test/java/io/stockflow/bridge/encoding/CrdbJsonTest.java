@@ -26,4 +26,16 @@ class CrdbJsonTest {
             "{\"a\": null, \"b\": 2, \"c\": [1, \"x\"], \"d\": {}, \"é\": 1, \"\uFF5E\": 4,"
                 + " \"\uD83D\uDE00\": 3}");
   }
+
+  @Test
+  void strings_escape_as_cockroachdbs_encodeJSONString() {
+    // pkg/util/json/json.go encodeJSONString with tables.go's safeSet (Go's encoding/json table,
+    // escapeHTML off): only \n \r \t have short escapes; \b and \f are \u0008 and \u000c; DEL
+    // (0x7f) and every non-ASCII rune are written raw.
+    String in = "q\" b\\ \b \f \n \r \t \u0000 \u001f \u007f <&> é \u2028 \uD83D\uDE00";
+    assertThat(CrdbJson.format(JsonNodeFactory.instance.textNode(in)))
+        .isEqualTo(
+            "\"q\\\" b\\\\ \\u0008 \\u000c \\n \\r \\t \\u0000 \\u001f \u007f <&> é \u2028"
+                + " \uD83D\uDE00\"");
+  }
 }

@@ -2,6 +2,8 @@ package io.stockflow.platform.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockflow.db.EnvironmentSettings;
+import io.stockflow.db.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -36,7 +37,13 @@ public final class DeadLettersCli {
           "env:   STOCKFLOW_API_URL (default http://127.0.0.1:8080),"
               + " STOCKFLOW_API_KEY (default the dev stack's key)");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The API to talk to; env STOCKFLOW_API_URL. */
+  static final String API_URL = "stockflow.api.url";
+
+  /** An API key with the ops role; env STOCKFLOW_API_KEY. */
+  static final String API_KEY = "stockflow.api.key";
+
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final URI api;
   private final String apiKey;
@@ -53,10 +60,9 @@ public final class DeadLettersCli {
   }
 
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
-    String url =
-        env.getOrDefault("STOCKFLOW_API_URL", "http://127.0.0.1:8080").replaceFirst("/$", "");
-    String key = env.getOrDefault("STOCKFLOW_API_KEY", "stockflow-dev-key");
+    EnvironmentSettings settings = EnvironmentSettings.ofProcess();
+    String url = settings.get(API_URL, "http://127.0.0.1:8080").replaceFirst("/$", "");
+    String key = settings.get(API_KEY, "stockflow-dev-key");
     System.exit(new DeadLettersCli(URI.create(url), key, System.out, System.err).run(args));
   }
 

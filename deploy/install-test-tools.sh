@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what `./stockflow test` needs besides Java and Maven, when it is not there yet, so that a newcomer's run
+# is CI's run: the Temporal CLI (dev server + Web UI) and, for the Web UI check (ThinSliceIT), Chromium, Node.js/npm
+# and playwright-core. Silent when everything is present; one line per thing it installs; a clear error and exit
+# status 1 when it cannot install something (Chromium, Node.js and npm come from apt-get, which needs root).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { echo "[install-test-tools] $*"; }
+fail() { echo "[install-test-tools] $*" >&2; exit 1; }
+
+bash "$ROOT/deploy/install-temporal.sh"
+
+# ThinSliceIT and deploy/ui-check/screenshot.mjs look for the browser at the same place.
+chromium="${CHROMIUM:-/usr/bin/chromium}"
+missing=()
+[[ -x "$chromium" ]] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]})); then
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    fail "the Web UI check needs ${missing[*]}, and only root with apt-get can install them here:" \
+      "run 'sudo apt-get install ${missing[*]}' (or set CHROMIUM to a Chromium binary), then run it again."
+  fi
+  say "installing ${missing[*]} (apt-get)"
+  log="$(mktemp)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    fail "apt-get install ${missing[*]} failed (output above)"
+  fi
+  rm -f "$log"
+  [[ -x "$chromium" ]] || fail "chromium is installed but not at $chromium: set CHROMIUM to its path"
+fi
+
+# playwright-core at the version deploy/ui-check/package.json pins (npm ls fails when it is missing or another one).
+if ! (cd "$ROOT/deploy/ui-check" && npm ls playwright-core >/dev/null 2>&1); then
+  say "installing playwright-core (npm, into deploy/ui-check/node_modules)"
+  (cd "$ROOT/deploy/ui-check" && npm install --no-audit --no-fund --silent) ||
+    fail "npm install in deploy/ui-check failed (it needs the npm registry)"
+fi

@@ -40,18 +40,16 @@ public class WorkflowClientsFactory {
   /**
    * Channel sync (defaults: {@link ChannelSyncSettings#DEFAULT}). Changing {@code buckets} moves
    * SKUs to other bucket workflows; the old ones finish what they hold and idle out, and a SKU
-   * synced by two of them meanwhile is harmless (both write levels).
+   * synced by two of them meanwhile is harmless (both write levels). The status bands are the
+   * worker's ({@code stockflow.availability.*}, the API's too), not the client's.
    */
   @Singleton
   ChannelSyncClient channelSyncClient(
       @Value("${stockflow.channel-sync.buckets:8}") int buckets,
       @Value("${stockflow.channel-sync.interval:30s}") Duration interval,
-      @Value("${stockflow.channel-sync.idle-timeout:10m}") Duration idleTimeout,
-      @Value("${stockflow.channel-sync.low-stock-threshold:5}") long lowStockThreshold) {
+      @Value("${stockflow.channel-sync.idle-timeout:10m}") Duration idleTimeout) {
     return new ChannelSyncClient(
-        client,
-        taskQueue,
-        new ChannelSyncSettings(interval, idleTimeout, lowStockThreshold, buckets));
+        client, taskQueue, new ChannelSyncSettings(interval, idleTimeout, buckets));
   }
 
   @Singleton

@@ -6,6 +6,7 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
 import io.stockflow.db.Transactions;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.TaskQueues;
 import io.stockflow.workflows.worker.StockflowWorker;
 import io.stockflow.workflows.worker.WorkerSettings;
@@ -29,6 +30,7 @@ public class RoleLifecycle {
   private final Provider<WorkflowClient> client;
   private final Provider<Transactions> transactions;
   private final WorkerSettings workerSettings;
+  private final AvailabilitySettings availability;
   private StockflowWorker worker;
   private boolean consuming;
 
@@ -37,6 +39,7 @@ public class RoleLifecycle {
       Provider<ChangefeedProcessor> processor,
       Provider<WorkflowClient> client,
       Provider<Transactions> transactions,
+      AvailabilitySettings availability,
       @Value("${stockflow.worker.task-queue:" + TaskQueues.STOCKFLOW + "}") String taskQueue,
       @Value("${stockflow.worker.max-concurrent-workflow-tasks:20}") int workflowTasks,
       @Value("${stockflow.worker.max-concurrent-activities:20}") int activities,
@@ -46,6 +49,7 @@ public class RoleLifecycle {
     this.processor = processor;
     this.client = client;
     this.transactions = transactions;
+    this.availability = availability;
     this.workerSettings =
         new WorkerSettings(
             taskQueue,
@@ -58,7 +62,7 @@ public class RoleLifecycle {
   @EventListener
   public synchronized void onStartup(StartupEvent event) {
     if (roles.worker()) {
-      worker = new StockflowWorker(client.get(), transactions.get(), workerSettings);
+      worker = new StockflowWorker(client.get(), transactions.get(), workerSettings, availability);
       worker.start();
       log.info("worker polling task queue {}", workerSettings.taskQueue());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.TaskQueues;
 import java.time.Duration;
 import java.util.Map;
@@ -48,6 +49,7 @@ class WorkerHealthIndicatorTest {
         () -> null,
         () -> null,
         () -> null,
+        new AvailabilitySettings(5),
         TaskQueues.STOCKFLOW,
         1,
         1,

@@ -1,12 +1,11 @@
 package io.stockflow.changefeed;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
- * A CockroachDB hybrid-logical-clock timestamp as changefeeds print it: wall-clock nanoseconds
- * since the epoch, a dot, and a 10-digit logical counter ({@code
- * "1701102311425045162.0000000000"}). Ordered by wall time, then logical. Immutable.
+ * A CockroachDB hybrid-logical-clock timestamp as changefeeds print it ({@code
+ * "1701102311425045162.0000000000"}; the text form is {@link io.stockflow.db.changefeed.Hlc}'s).
+ * Ordered by wall time, then logical. Immutable.
  */
 public record Hlc(long wallNanos, long logical) implements Comparable<Hlc> {
   public static final Hlc ZERO = new Hlc(0, 0);
@@ -21,37 +20,34 @@ public record Hlc(long wallNanos, long logical) implements Comparable<Hlc> {
    * @throws IllegalArgumentException when {@code text} is not an HLC timestamp
    */
   public static Hlc parse(String text) {
-    Objects.requireNonNull(text, "HLC text");
-    int dot = text.indexOf('.');
-    try {
-      if (dot < 0) return new Hlc(Long.parseLong(text), 0);
-      String logical = text.substring(dot + 1);
-      if (logical.isEmpty() || logical.length() > 10)
-        throw new NumberFormatException("logical part");
-      return new Hlc(Long.parseLong(text.substring(0, dot)), Long.parseLong(logical));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not an HLC timestamp: \"" + text + "\"", e);
-    }
+    return of(io.stockflow.db.changefeed.Hlc.parse(text));
   }
 
   /** The timestamp of a commit at {@code instant}, logical 0. */
   public static Hlc of(Instant instant) {
-    return new Hlc(instant.getEpochSecond() * 1_000_000_000L + instant.getNano(), 0);
+    return of(io.stockflow.db.changefeed.Hlc.of(instant));
+  }
+
+  private static Hlc of(io.stockflow.db.changefeed.Hlc hlc) {
+    return new Hlc(hlc.wallNanos(), hlc.logical());
+  }
+
+  private io.stockflow.db.changefeed.Hlc asShared() {
+    return new io.stockflow.db.changefeed.Hlc(wallNanos, logical);
   }
 
   public Instant toInstant() {
-    return Instant.ofEpochSecond(wallNanos / 1_000_000_000L, wallNanos % 1_000_000_000L);
+    return asShared().toInstant();
   }
 
   @Override
   public int compareTo(Hlc o) {
-    int c = Long.compare(wallNanos, o.wallNanos);
-    return c != 0 ? c : Long.compare(logical, o.logical);
+    return asShared().compareTo(o.asShared());
   }
 
   /** The changefeed form, e.g. {@code 1701102311425045162.0000000000}. */
   @Override
   public String toString() {
-    return wallNanos + "." + String.format("%010d", logical);
+    return asShared().toString();
   }
 }

@@ -2,6 +2,7 @@ package io.stockflow.changefeed;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -22,6 +23,9 @@ import java.util.Set;
     packages = "io.stockflow.changefeed",
     importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
+
+  /** The HLC text form, stated once in db-migrations. */
+  private static final String SHARED_HLC = "io.stockflow.db.changefeed.Hlc";
 
   /** The consumer's own tables; every other table belongs to the inventory domain. */
   private static final Set<String> OWN_TABLES =
@@ -62,8 +66,8 @@ class ArchitectureTest {
 
   /**
    * Of db-migrations the consumer uses the transaction helpers ({@code Database}, {@code
-   * Transactions}, {@code PagedDelete}), the changefeed wire format's JSON ({@code ChangefeedJson})
-   * and the jOOQ classes of its own four tables; not the declaration of the watched inventory
+   * Transactions}, {@code PagedDelete}), the changefeed wire format ({@code ChangefeedJson}, {@code
+   * Hlc}) and the jOOQ classes of its own four tables; not the declaration of the watched inventory
    * tables ({@code ChangefeedDeclaration}, {@code WatchedTable}), nothing of {@code
    * io.stockflow.db.reservations}, no other table.
    */
@@ -84,15 +88,20 @@ class ArchitectureTest {
           .should()
           .accessFieldWhere(otherTableConstant());
 
+  /** The SPI's {@code Hlc} reads and writes the HLC text form the whole platform shares. */
   @ArchTest
   static final ArchRule spiKnowsNothingOfTheMachinery =
       noClasses()
           .that()
           .resideInAPackage("io.stockflow.changefeed")
           .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.stockflow.changefeed.consumer..", "org.apache.kafka..", "io.stockflow.db..");
+          .dependOnClassesThat(
+              resideInAnyPackage(
+                      "io.stockflow.changefeed.consumer..",
+                      "org.apache.kafka..",
+                      "org.jooq..",
+                      "io.stockflow.db..")
+                  .and(not(name(SHARED_HLC))));
 
   @ArchTest
   static final ArchRule processorInternalsArePackagePrivate =
@@ -107,13 +116,14 @@ class ArchitectureTest {
 
   private static DescribedPredicate<JavaClass> allowedOfTheDatabaseModule() {
     return DescribedPredicate.describe(
-        "are the transaction helpers, ChangefeedJson or the jOOQ classes of " + OWN_TABLES,
+        "are the transaction helpers, ChangefeedJson, Hlc or the jOOQ classes of " + OWN_TABLES,
         c ->
             Set.of(
                         "io.stockflow.db.Database",
                         "io.stockflow.db.Transactions",
                         "io.stockflow.db.PagedDelete",
                         "io.stockflow.db.changefeed.ChangefeedJson",
+                        SHARED_HLC,
                         "io.stockflow.db.jooq.Tables")
                     .contains(c.getName())
                 || c.getName().startsWith("io.stockflow.db.Transactions$")

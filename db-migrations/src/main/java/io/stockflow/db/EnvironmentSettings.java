@@ -23,6 +23,11 @@ public final class EnvironmentSettings {
     this.systemProperties = systemProperties;
   }
 
+  /** Settings from {@code environment} alone (no system properties): for tools and tests. */
+  public static EnvironmentSettings of(Map<String, String> environment) {
+    return new EnvironmentSettings(environment, new Properties());
+  }
+
   /** This process's environment variables and system properties. */
   public static EnvironmentSettings ofProcess() {
     return new EnvironmentSettings(System.getenv(), System.getProperties());

@@ -1,7 +1,6 @@
 package io.stockflow.subprocessors;
 
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import io.stockflow.workflows.alerts.AlertClient;
 import io.stockflow.workflows.alerts.AlertPolicy;
 import io.stockflow.workflows.orders.OrderFulfilmentClient;
@@ -38,15 +37,18 @@ public class WorkflowClientsFactory {
     return new AlertClient(client, taskQueue);
   }
 
+  /**
+   * Channel sync. Changing {@code buckets} moves SKUs to other bucket workflows; the old ones finish
+   * what they hold and idle out, and a SKU synced by two of them meanwhile is harmless (both write
+   * levels). The status bands are the worker's ({@code stockflow.availability.*}, the API's too),
+   * not the client's.
+   */
   @Singleton
-  ChannelSyncClient channelSyncClient(
-      ChannelSyncConfiguration sync,
-      @Value("${stockflow.channel-sync.low-stock-threshold:5}") long lowStockThreshold) {
+  ChannelSyncClient channelSyncClient(ChannelSyncConfiguration sync) {
     return new ChannelSyncClient(
         client,
         taskQueue,
-        new ChannelSyncSettings(
-            sync.interval(), sync.idleTimeout(), lowStockThreshold, sync.buckets()));
+        new ChannelSyncSettings(sync.interval(), sync.idleTimeout(), sync.buckets()));
   }
 
   @Singleton

@@ -1,5 +1,7 @@
 package io.stockflow.workflows;
 
+import io.stockflow.stock.AvailabilityStatus;
+import io.stockflow.stock.StockLevel;
 import java.time.Instant;
 
 /**
@@ -27,37 +29,33 @@ public record StockSnapshot(
     Instant lastCountedAt,
     String updated) {
 
-  /** What the location can still promise: on_hand − allocated − reserved. */
+  /** The row's stock rules ({@link StockLevel}): available, restock need, alert band. */
+  public StockLevel level() {
+    return new StockLevel(
+        onHand,
+        allocated,
+        reserved,
+        inTransitIn,
+        reorderPoint,
+        safetyStock,
+        maxStock,
+        sellable,
+        receivingBlocked);
+  }
+
+  /** {@link StockLevel#available}. */
   public long available() {
-    return onHand - allocated - reserved;
+    return level().available();
   }
 
-  /**
-   * A sellable location that can receive, with a reorder point set, whose available stock is at or
-   * below it.
-   */
+  /** {@link StockLevel#needsRestock}. */
   public boolean needsRestock() {
-    return sellable && !receivingBlocked && reorderPoint > 0 && available() <= reorderPoint;
+    return level().needsRestock();
   }
 
-  /** Where a row stands for the stock alerts; only a change of band can raise or clear one. */
-  public enum Band {
-    IN_STOCK,
-    LOW_STOCK,
-    OUT_OF_STOCK
-  }
-
-  /**
-   * Out of stock: a sellable location with nothing available. Low: a sellable location with
-   * available stock at or below its reorder point (its safety stock when no reorder point is set).
-   * A location that does not sell raises neither.
-   */
-  public Band band() {
-    if (!sellable) return Band.IN_STOCK;
-    long available = available();
-    if (available <= 0) return Band.OUT_OF_STOCK;
-    long threshold = reorderPoint > 0 ? reorderPoint : safetyStock;
-    return available <= threshold ? Band.LOW_STOCK : Band.IN_STOCK;
+  /** {@link StockLevel#band}: only a change of band can raise or clear a stock alert. */
+  public AvailabilityStatus band() {
+    return level().band();
   }
 
   /**

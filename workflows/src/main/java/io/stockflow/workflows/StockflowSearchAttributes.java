@@ -3,9 +3,9 @@ package io.stockflow.workflows;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The custom search attributes every stockflow workflow carries, so ops can filter the Temporal Web
@@ -22,15 +22,23 @@ public final class StockflowSearchAttributes {
       SearchAttributeKey.forKeyword("LocationId");
   public static final SearchAttributeKey<String> KIND = SearchAttributeKey.forKeyword("Kind");
 
+  /** Every attribute: the one list both maps below are made from. */
+  private static final List<SearchAttributeKey<String>> KEYWORDS = List.of(SKU, LOCATION_ID, KIND);
+
   /** Name → indexed type, what the OperatorService registers. */
-  public static final Map<String, IndexedValueType> DEFINITIONS = definitions();
+  public static final Map<String, IndexedValueType> DEFINITIONS =
+      KEYWORDS.stream()
+          .collect(
+              Collectors.toUnmodifiableMap(
+                  SearchAttributeKey::getName, k -> IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
 
   /**
    * Name → type name as {@code temporal server start-dev --search-attribute} and {@code
    * io.stockflow.embedded.TemporalDevServer#start} take it.
    */
   public static final Map<String, String> DEV_SERVER_FLAGS =
-      Map.of(SKU.getName(), "Keyword", LOCATION_ID.getName(), "Keyword", KIND.getName(), "Keyword");
+      KEYWORDS.stream()
+          .collect(Collectors.toUnmodifiableMap(SearchAttributeKey::getName, k -> "Keyword"));
 
   /** The attributes for one workflow; {@code sku} or {@code locationId} may be null. */
   public static SearchAttributes of(String kind, String sku, String locationId) {
@@ -38,13 +46,5 @@ public final class StockflowSearchAttributes {
     if (sku != null) b.set(SKU, sku);
     if (locationId != null) b.set(LOCATION_ID, locationId);
     return b.build();
-  }
-
-  private static Map<String, IndexedValueType> definitions() {
-    Map<String, IndexedValueType> m = new LinkedHashMap<>();
-    for (String name : List.of(SKU.getName(), LOCATION_ID.getName(), KIND.getName())) {
-      m.put(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    return Map.copyOf(m);
   }
 }

@@ -6,7 +6,6 @@ import static io.stockflow.db.jooq.Tables.LOCATIONS;
 import static io.stockflow.db.jooq.Tables.PURCHASE_ORDERS;
 import static io.stockflow.db.jooq.Tables.SKUS;
 
-import io.stockflow.api.inventory.InventoryViews.Availability;
 import io.stockflow.api.inventory.InventoryViews.CycleCountResult;
 import io.stockflow.api.inventory.InventoryViews.Level;
 import io.stockflow.api.inventory.InventoryViews.LocationAvailability;
@@ -15,6 +14,11 @@ import io.stockflow.api.inventory.InventoryViews.TransferResult;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
 import io.stockflow.db.jooq.tables.records.PurchaseOrdersRecord;
+import io.stockflow.stock.AdjustmentKind;
+import io.stockflow.stock.Availability;
+import io.stockflow.stock.AvailabilitySettings;
+import io.stockflow.stock.AvailabilityStatus;
+import io.stockflow.stock.PurchaseOrderStatus;
 import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,19 +39,20 @@ import org.jooq.impl.DSL;
  */
 @Singleton
 public class InventoryService {
-  private final AvailabilityConfiguration availabilityConfig;
+  private final AvailabilitySettings availabilitySettings;
 
-  public InventoryService(AvailabilityConfiguration availabilityConfig) {
-    this.availabilityConfig = availabilityConfig;
+  public InventoryService(AvailabilitySettings availabilitySettings) {
+    this.availabilitySettings = availabilitySettings;
   }
 
   /**
    * Availability of a SKU. Only sellable rows of active locations count; each counted row
-   * contributes {@code on_hand - allocated - reserved} to totalAvailable and that minus its safety
-   * stock (floored at 0) to availableToSell. Damaged units are already out of on_hand and never
-   * count; in-transit units do not count until they arrive.
+   * contributes its {@link Availability#available available} to totalAvailable and its {@link
+   * Availability#availableToSell available to sell} to availableToSell, whose {@link
+   * AvailabilitySettings#status band} is the status. Damaged units are already out of on_hand and
+   * never count; in-transit units do not count until they arrive.
    */
-  public Availability availability(DSLContext db, String sku) {
+  public InventoryViews.Availability availability(DSLContext db, String sku) {
     requireSku(db, sku);
     long total = 0;
     long toSell = 0;
@@ -67,7 +72,7 @@ public class InventoryService {
       String region = r.get(LOCATIONS.REGION);
       locations.add(new LocationAvailability(level.locationId(), region, counted, level));
       if (!counted) continue;
-      long ats = Math.max(0, level.available() - level.safetyStock());
+      long ats = Availability.availableToSell(level.available(), level.safetyStock());
       total += level.available();
       toSell += ats;
       long[] sums = regions.computeIfAbsent(region, k -> new long[2]);
@@ -76,19 +81,15 @@ public class InventoryService {
     }
     List<Region> byRegion = new ArrayList<>();
     regions.forEach((region, sums) -> byRegion.add(new Region(region, sums[0], sums[1])));
-    String status;
-    String message;
-    if (toSell <= 0) {
-      status = "out_of_stock";
-      message = "Out of stock";
-    } else if (toSell <= availabilityConfig.getLowStockThreshold()) {
-      status = "low_stock";
-      message = "Only " + toSell + " left";
-    } else {
-      status = "in_stock";
-      message = "In stock";
-    }
-    return new Availability(sku, total, toSell, status, message, byRegion, locations);
+    AvailabilityStatus status = availabilitySettings.status(toSell);
+    String message =
+        switch (status) {
+          case OUT_OF_STOCK -> "Out of stock";
+          case LOW_STOCK -> "Only " + toSell + " left";
+          case IN_STOCK -> "In stock";
+        };
+    return new InventoryViews.Availability(
+        sku, total, toSell, status.code(), message, byRegion, locations);
   }
 
   /** One row, or 404 naming what is missing (the SKU, the location, or the row). */
@@ -129,7 +130,7 @@ public class InventoryService {
         tx,
         sku,
         location,
-        "receipt",
+        AdjustmentKind.RECEIPT,
         r.quantity(),
         before.getOnHand(),
         null,
@@ -156,7 +157,7 @@ public class InventoryService {
         tx,
         sku,
         location,
-        "cycle_count",
+        AdjustmentKind.CYCLE_COUNT,
         variance,
         before.getOnHand(),
         null,
@@ -183,7 +184,7 @@ public class InventoryService {
         tx,
         sku,
         location,
-        "damage",
+        AdjustmentKind.DAMAGE,
         -d.quantity(),
         before.getOnHand(),
         null,
@@ -221,7 +222,7 @@ public class InventoryService {
         tx,
         sku,
         t.fromLocationId(),
-        "transfer_out",
+        AdjustmentKind.TRANSFER_OUT,
         -t.quantity(),
         from.getOnHand(),
         t.toLocationId(),
@@ -282,7 +283,7 @@ public class InventoryService {
         tx,
         sku,
         t.toLocationId(),
-        "transfer_in",
+        AdjustmentKind.TRANSFER_IN,
         t.quantity(),
         to.getOnHand(),
         t.fromLocationId(),
@@ -314,11 +315,7 @@ public class InventoryService {
   }
 
   private static Condition availableAtLeast(long quantity) {
-    return INVENTORY_LEVELS
-        .ON_HAND
-        .minus(INVENTORY_LEVELS.ALLOCATED)
-        .minus(INVENTORY_LEVELS.RESERVED)
-        .ge(quantity);
+    return Availability.AVAILABLE.ge(quantity);
   }
 
   private static void requireDistinct(InventoryRequests.Transfer t) {
@@ -391,10 +388,10 @@ public class InventoryService {
     }
     int changed =
         tx.update(PURCHASE_ORDERS)
-            .set(PURCHASE_ORDERS.STATUS, "received")
+            .set(PURCHASE_ORDERS.STATUS, PurchaseOrderStatus.RECEIVED.code())
             .set(PURCHASE_ORDERS.RECEIVED_AT, OffsetDateTime.now(ZoneOffset.UTC))
             .where(PURCHASE_ORDERS.ID.eq(po))
-            .and(PURCHASE_ORDERS.STATUS.in("open", "late"))
+            .and(PURCHASE_ORDERS.STATUS.in(PurchaseOrderStatus.OUTSTANDING))
             .execute();
     if (changed == 0) {
       throw ApiProblem.conflict(
@@ -407,7 +404,7 @@ public class InventoryService {
 
   private static ApiProblem insufficientAvailable(
       InventoryLevelsRecord row, long requested, String what) {
-    long available = row.getOnHand() - row.getAllocated() - row.getReserved();
+    long available = Availability.available(row);
     return ApiProblem.conflict(
         "insufficient-available",
         "Not enough available",
@@ -429,7 +426,7 @@ public class InventoryService {
       DSLContext tx,
       String sku,
       String location,
-      String kind,
+      AdjustmentKind kind,
       long delta,
       long previousOnHand,
       String counterpart,
@@ -439,7 +436,7 @@ public class InventoryService {
     tx.insertInto(INVENTORY_ADJUSTMENTS)
         .set(INVENTORY_ADJUSTMENTS.SKU, sku)
         .set(INVENTORY_ADJUSTMENTS.LOCATION_ID, location)
-        .set(INVENTORY_ADJUSTMENTS.KIND, kind)
+        .set(INVENTORY_ADJUSTMENTS.KIND, kind.code())
         .set(INVENTORY_ADJUSTMENTS.ON_HAND_DELTA, delta)
         .set(INVENTORY_ADJUSTMENTS.PREVIOUS_ON_HAND, previousOnHand)
         .set(INVENTORY_ADJUSTMENTS.COUNTERPART_LOCATION_ID, counterpart)

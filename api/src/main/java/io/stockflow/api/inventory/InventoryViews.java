@@ -9,7 +9,9 @@ import java.util.List;
 public final class InventoryViews {
   private InventoryViews() {}
 
-  /** One (sku, location) row, with {@code available = onHand - allocated - reserved}. */
+  /**
+   * One (sku, location) row, with its {@link io.stockflow.stock.Availability#available available}.
+   */
   @Introspected
   public record Level(
       String sku,
@@ -35,7 +37,7 @@ public final class InventoryViews {
           r.getOnHand(),
           r.getAllocated(),
           r.getReserved(),
-          r.getOnHand() - r.getAllocated() - r.getReserved(),
+          io.stockflow.stock.Availability.available(r),
           r.getDamaged(),
           r.getInTransitIn(),
           r.getInTransitOut(),

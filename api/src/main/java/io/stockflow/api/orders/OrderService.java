@@ -12,6 +12,9 @@ import io.stockflow.api.security.Roles;
 import io.stockflow.db.jooq.tables.records.OrderLinesRecord;
 import io.stockflow.db.jooq.tables.records.OrdersRecord;
 import io.stockflow.db.jooq.tables.records.ReservationsRecord;
+import io.stockflow.stock.DbCode;
+import io.stockflow.stock.OrderStatus;
+import io.stockflow.stock.ReservationStatus;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,7 +75,7 @@ public class OrderService {
     }
     List<String> notConfirmed =
         reservations.stream()
-            .filter(r -> !r.getStatus().equals("confirmed"))
+            .filter(r -> !ReservationStatus.CONFIRMED.is(r.getStatus()))
             .map(r -> r.getId() + " is " + r.getStatus())
             .toList();
     if (!notConfirmed.isEmpty()) {
@@ -97,7 +100,7 @@ public class OrderService {
         tx.update(RESERVATIONS)
             .set(RESERVATIONS.ORDER_ID, id)
             .where(RESERVATIONS.CART_ID.eq(request.cartId()))
-            .and(RESERVATIONS.STATUS.eq("confirmed"))
+            .and(RESERVATIONS.STATUS.eq(ReservationStatus.CONFIRMED.code()))
             .and(RESERVATIONS.ORDER_ID.isNull())
             .execute();
     if (linked != reservations.size()) {
@@ -177,8 +180,8 @@ public class OrderService {
                         "status",
                         "unknown status '"
                             + request.status()
-                            + "'; one of pending, confirmed, picked, packed, shipped, delivered,"
-                            + " cancelled"));
+                            + "'; one of "
+                            + String.join(", ", DbCode.codes(OrderStatus.values()))));
     if (WAREHOUSE.contains(to) && !roles.contains(Roles.ASSOCIATE) && !roles.contains(Roles.OPS)) {
       throw new ApiProblem(
           HttpStatus.FORBIDDEN,

@@ -11,6 +11,9 @@ import io.micronaut.http.HttpStatus;
 import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.db.jooq.tables.records.ReservationsRecord;
+import io.stockflow.stock.Availability;
+import io.stockflow.stock.DbCode;
+import io.stockflow.stock.ReservationStatus;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -35,6 +38,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record3;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -45,8 +49,8 @@ import org.jooq.impl.DSL;
  * defence.
  *
  * <p><b>Location rule.</b> A cart is served from ONE location (one shipment): among the sellable
- * rows ({@code inventory_levels.sellable}) of active locations that have enough available ({@code
- * on_hand - allocated - reserved}) for every line, the location with the most total available
+ * rows ({@code inventory_levels.sellable}) of active locations that have enough {@link
+ * Availability#available available} for every line, the location with the most total available
  * across the cart's SKUs wins; ties go to the smallest location id. If that location's stock is
  * taken by a concurrent request between the read and the update, the next candidate is tried. No
  * candidate: 409 {@code insufficient-stock} listing the lines no single location can serve. Safety
@@ -54,12 +58,7 @@ import org.jooq.impl.DSL;
  */
 @Singleton
 public class ReservationService {
-  private static final Field<Long> AVAILABLE =
-      INVENTORY_LEVELS
-          .ON_HAND
-          .minus(INVENTORY_LEVELS.ALLOCATED)
-          .minus(INVENTORY_LEVELS.RESERVED)
-          .as("available");
+  private static final Field<Long> AVAILABLE = Availability.AVAILABLE.as("available");
 
   private final ReservationsConfiguration config;
   private final Clock clock;
@@ -181,9 +180,15 @@ public class ReservationService {
 
   private static final Map<Integer, String> PREFLIGHT_SQL = new ConcurrentHashMap<>();
 
+  /** {@link Availability#available} of the preflight's {@code inventory_levels l}, as SQL text. */
+  private static final String AVAILABLE_OF_L =
+      DSL.using(SQLDialect.POSTGRES).render(Availability.available(INVENTORY_LEVELS.as("l")));
+
   /** The preflight statement for {@code skus} SKUs (valid on PostgreSQL and CockroachDB). */
   private static String preflightSql(int skus) {
-    return "SELECT s.sku, l.location_id, l.on_hand - l.allocated - l.reserved,"
+    return "SELECT s.sku, l.location_id, "
+        + AVAILABLE_OF_L
+        + ","
         + " EXISTS (SELECT 1 FROM reservations r WHERE r.cart_id = ?)"
         + " FROM skus s LEFT JOIN (inventory_levels l JOIN locations loc"
         + " ON loc.id = l.location_id AND loc.active) ON l.sku = s.sku AND l.sellable"
@@ -198,7 +203,7 @@ public class ReservationService {
    *
    * <p>Why refusing without taking the row lock is exact: the read is one statement, so it sees one
    * committed state S of the database, taken after this request arrived and before it is answered.
-   * In S no sellable row of an active location had {@code on_hand - allocated - reserved} large
+   * In S no sellable row of an active location had {@link Availability#available available} large
    * enough for the cart, so a reserve serialised at the moment of S would have been refused too;
    * the refusal is therefore a valid, linearisable answer ("no stock was available when this
    * request ran"). Stock that appears later (a receipt, a release) is not promised to a request
@@ -246,8 +251,8 @@ public class ReservationService {
    * row and read what is available ({@code SELECT … FOR UPDATE}), hand it out in arrival order (a
    * cart gets its units if they are still there, else it is refused here — exactly what one
    * conditional UPDATE per cart in that order would do), then ONE conditional UPDATE adding the
-   * total to {@code reserved} (re-checked by the database: {@code on_hand - allocated - reserved >=
-   * total}, and the CHECK behind it) and ONE multi-row INSERT of the reservations.
+   * total to {@code reserved} (re-checked by the database: {@link Availability#AVAILABLE available}
+   * {@code >= total}, and the CHECK behind it) and ONE multi-row INSERT of the reservations.
    *
    * @param owners the principal of each cart of {@code run}, in the same order
    * @return per cart, its reservation, or null when the location had not enough for it
@@ -324,7 +329,9 @@ public class ReservationService {
               .from(RESERVATIONS)
               .where(RESERVATIONS.CUSTOMER_REF.eq(customerRef))
               .and(RESERVATIONS.SKU.eq(sku))
-              .and(RESERVATIONS.STATUS.in("active", "confirmed"))
+              .and(
+                  RESERVATIONS.STATUS.in(
+                      DbCode.codes(ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED)))
               .fetchOne(0, Long.class);
       long wanted = demand.get(sku);
       if (held + wanted > limit.getValue()) {
@@ -410,16 +417,20 @@ public class ReservationService {
                 l.sku(),
                 location,
                 l.quantity(),
-                "active",
+                ReservationStatus.ACTIVE.code(),
                 expires,
                 request.customerRef(),
                 owner);
-        view.add(new CartReservation.Line(id, l.lineNo(), l.sku(), l.quantity(), "active"));
+        view.add(
+            new CartReservation.Line(
+                id, l.lineNo(), l.sku(), l.quantity(), ReservationStatus.ACTIVE.code()));
       }
       // Built from what was inserted rather than read back: one statement less per request,
       // which counts inside a group-commit batch.
       view.sort(Comparator.comparingInt(CartReservation.Line::lineNo));
-      views.add(new CartReservation(request.cartId(), location, "active", expiresAt, view));
+      views.add(
+          new CartReservation(
+              request.cartId(), location, ReservationStatus.ACTIVE.code(), expiresAt, view));
     }
     insert.execute();
     return views;
@@ -459,14 +470,16 @@ public class ReservationService {
     List<String> dead = new ArrayList<>();
     List<String> overdue = new ArrayList<>();
     for (ReservationsRecord r : rows) {
-      if (r.getStatus().equals("released") || r.getStatus().equals("expired")) {
+      if (ReservationStatus.RELEASED.is(r.getStatus())
+          || ReservationStatus.EXPIRED.is(r.getStatus())) {
         dead.add(r.getId() + " is " + r.getStatus());
-      } else if (r.getStatus().equals("active") && !r.getExpiresAt().toInstant().isAfter(now)) {
+      } else if (ReservationStatus.ACTIVE.is(r.getStatus())
+          && !r.getExpiresAt().toInstant().isAfter(now)) {
         overdue.add(r.getId());
       }
     }
     if (!dead.isEmpty() || !overdue.isEmpty()) {
-      boolean expired = dead.stream().allMatch(d -> d.endsWith("expired"));
+      boolean expired = dead.stream().allMatch(d -> d.endsWith(ReservationStatus.EXPIRED.code()));
       List<String> reasons = new ArrayList<>(dead);
       overdue.forEach(id -> reasons.add(id + " expired at its TTL"));
       throw ApiProblem.conflict(
@@ -476,14 +489,14 @@ public class ReservationService {
           Map.of("cartId", cartId, "reasons", reasons));
     }
     for (ReservationsRecord r : inLockOrder(rows)) {
-      if (!r.getStatus().equals("active")) continue;
+      if (!ReservationStatus.ACTIVE.is(r.getStatus())) continue;
       int changed =
           tx.update(RESERVATIONS)
-              .set(RESERVATIONS.STATUS, "confirmed")
+              .set(RESERVATIONS.STATUS, ReservationStatus.CONFIRMED.code())
               // The confirmed-order-timeout counts from here (ReservationSweeper).
               .set(RESERVATIONS.CONFIRMED_AT, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
               .where(RESERVATIONS.ID.eq(r.getId()))
-              .and(RESERVATIONS.STATUS.eq("active"))
+              .and(RESERVATIONS.STATUS.eq(ReservationStatus.ACTIVE.code()))
               .execute();
       if (changed == 0) throw concurrentChange(cartId);
       moveHeld(tx, r, INVENTORY_LEVELS.ALLOCATED);
@@ -499,7 +512,7 @@ public class ReservationService {
     List<ReservationsRecord> rows = visibleCart(tx, cartId, caller);
     List<String> confirmed =
         rows.stream()
-            .filter(r -> r.getStatus().equals("confirmed"))
+            .filter(r -> ReservationStatus.CONFIRMED.is(r.getStatus()))
             .map(ReservationsRecord::getId)
             .toList();
     if (!confirmed.isEmpty()) {
@@ -510,12 +523,12 @@ public class ReservationService {
           Map.of("cartId", cartId, "confirmed", confirmed));
     }
     for (ReservationsRecord r : inLockOrder(rows)) {
-      if (!r.getStatus().equals("active")) continue;
+      if (!ReservationStatus.ACTIVE.is(r.getStatus())) continue;
       int changed =
           tx.update(RESERVATIONS)
-              .set(RESERVATIONS.STATUS, "released")
+              .set(RESERVATIONS.STATUS, ReservationStatus.RELEASED.code())
               .where(RESERVATIONS.ID.eq(r.getId()))
-              .and(RESERVATIONS.STATUS.eq("active"))
+              .and(RESERVATIONS.STATUS.eq(ReservationStatus.ACTIVE.code()))
               .execute();
       if (changed == 0) throw concurrentChange(cartId);
       moveHeld(tx, r, null);
@@ -669,12 +682,7 @@ public class ReservationService {
         .where(INVENTORY_LEVELS.SKU.eq(sku))
         .and(INVENTORY_LEVELS.LOCATION_ID.eq(location))
         .and(INVENTORY_LEVELS.SELLABLE.isTrue())
-        .and(
-            INVENTORY_LEVELS
-                .ON_HAND
-                .minus(INVENTORY_LEVELS.ALLOCATED)
-                .minus(INVENTORY_LEVELS.RESERVED)
-                .ge(quantity))
+        .and(Availability.AVAILABLE.ge(quantity))
         .execute();
   }
 

@@ -3,6 +3,7 @@ package io.stockflow.db.reservations;
 import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 
+import io.stockflow.stock.ReservationStatus;
 import java.time.OffsetDateTime;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -56,9 +57,9 @@ public final class ReservationReleases {
   public static Released expireIfDue(DSLContext tx, String id, Field<OffsetDateTime> cutoff) {
     Record3<String, String, Long> row =
         tx.update(RESERVATIONS)
-            .set(RESERVATIONS.STATUS, "expired")
+            .set(RESERVATIONS.STATUS, ReservationStatus.EXPIRED.code())
             .where(RESERVATIONS.ID.eq(id))
-            .and(RESERVATIONS.STATUS.eq(DSL.inline("active")))
+            .and(RESERVATIONS.STATUS.eq(DSL.inline(ReservationStatus.ACTIVE.code())))
             .and(RESERVATIONS.EXPIRES_AT.le(cutoff))
             .returning(RESERVATIONS.SKU, RESERVATIONS.LOCATION_ID, RESERVATIONS.QUANTITY)
             .fetchOne(
@@ -97,9 +98,9 @@ public final class ReservationReleases {
       DSLContext tx, String id, Field<OffsetDateTime> cutoff) {
     Record3<String, String, Long> row =
         tx.update(RESERVATIONS)
-            .set(RESERVATIONS.STATUS, "expired")
+            .set(RESERVATIONS.STATUS, ReservationStatus.EXPIRED.code())
             .where(RESERVATIONS.ID.eq(id))
-            .and(RESERVATIONS.STATUS.eq(DSL.inline("confirmed")))
+            .and(RESERVATIONS.STATUS.eq(DSL.inline(ReservationStatus.CONFIRMED.code())))
             .and(RESERVATIONS.ORDER_ID.isNull())
             .and(CONFIRMED_SINCE.le(cutoff))
             .returning(RESERVATIONS.SKU, RESERVATIONS.LOCATION_ID, RESERVATIONS.QUANTITY)

@@ -3,6 +3,7 @@ package io.stockflow.db.reservations;
 import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 
 import io.stockflow.db.Transactions;
+import io.stockflow.stock.ReservationStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -75,7 +76,10 @@ public final class ReservationSweep {
     if (expiredBefore != null) {
       OffsetDateTime cutoff = OffsetDateTime.ofInstant(expiredBefore, ZoneOffset.UTC);
       walk(
-          RESERVATIONS.STATUS.eq(DSL.inline("active")).and(RESERVATIONS.EXPIRES_AT.le(cutoff)),
+          RESERVATIONS
+              .STATUS
+              .eq(DSL.inline(ReservationStatus.ACTIVE.code()))
+              .and(RESERVATIONS.EXPIRES_AT.le(cutoff)),
           RESERVATIONS.EXPIRES_AT,
           id -> transactions.run(tx -> ReservationReleases.expireIfDue(tx, id, DSL.val(cutoff))),
           0,
@@ -86,7 +90,7 @@ public final class ReservationSweep {
       walk(
           RESERVATIONS
               .STATUS
-              .eq(DSL.inline("confirmed"))
+              .eq(DSL.inline(ReservationStatus.CONFIRMED.code()))
               .and(RESERVATIONS.ORDER_ID.isNull())
               .and(ReservationReleases.CONFIRMED_SINCE.le(cutoff)),
           ReservationReleases.CONFIRMED_SINCE,

@@ -3,6 +3,7 @@ package io.stockflow.dev;
 import io.stockflow.db.Database;
 import io.stockflow.embedded.Ports;
 import io.stockflow.embedded.TemporalDevServer;
+import io.stockflow.workflows.StockflowSearchAttributes;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -846,7 +847,10 @@ public final class ChaosSuite {
       log.info("temporal: starting (log {})", dir.resolve("temporal/temporal.log"));
       server =
           TemporalDevServer.start(
-              dir.resolve("temporal"), temporalPort, temporalUiPort, DevStack.SEARCH_ATTRIBUTES);
+              dir.resolve("temporal"),
+              temporalPort,
+              temporalUiPort,
+              StockflowSearchAttributes.DEV_SERVER_FLAGS);
       log.info("temporal: ready (pid {})", server.pid());
     }
 

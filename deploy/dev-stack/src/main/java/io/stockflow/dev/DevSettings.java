@@ -1,5 +1,6 @@
 package io.stockflow.dev;
 
+import io.stockflow.db.changefeed.ChangefeedDeclaration;
 import io.stockflow.embedded.Ports;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,7 +61,7 @@ public record DevSettings(
         port(env, "STOCKFLOW_TEMPORAL_PORT", 7233),
         port(env, "STOCKFLOW_TEMPORAL_UI_PORT", 8233),
         port(env, "STOCKFLOW_API_PORT", 8080),
-        partitions(env.get("STOCKFLOW_PARTITIONS")),
+        partitions(env.get("STOCKFLOW_CHANGEFEED_PARTITIONS")),
         blankToNull(env.get("STOCKFLOW_DATABASE_URL")),
         blankToNull(env.get("STOCKFLOW_KAFKA_BOOTSTRAP")),
         blankToNull(env.get("STOCKFLOW_TEMPORAL_TARGET")),
@@ -129,14 +130,14 @@ public record DevSettings(
   }
 
   private static int partitions(String v) {
-    if (v == null || v.isBlank()) return 3;
+    if (v == null || v.isBlank()) return ChangefeedDeclaration.stockflow().partitions();
     try {
       int n = Integer.parseInt(v.trim());
       if (n < 1 || n > 1000) throw new NumberFormatException();
       return n;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "STOCKFLOW_PARTITIONS=" + v + " is not a number from 1 to 1000");
+          "STOCKFLOW_CHANGEFEED_PARTITIONS=" + v + " is not a number from 1 to 1000");
     }
   }
 

@@ -13,6 +13,7 @@ import io.stockflow.embedded.StartupException;
 import io.stockflow.embedded.TemporalDevServer;
 import io.stockflow.platform.CockroachChangefeed;
 import io.stockflow.platform.StockflowApplication;
+import io.stockflow.workflows.StockflowSearchAttributes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +175,7 @@ public final class DevStack implements AutoCloseable {
             settings.dataDir().resolve("temporal"),
             settings.temporalPort(),
             settings.temporalUiPort(),
-            SEARCH_ATTRIBUTES);
+            StockflowSearchAttributes.DEV_SERVER_FLAGS);
     log.info("Temporal ready at {} (Web UI {})", temporal.target(), temporal.uiUrl());
     return temporal;
   }
@@ -270,13 +271,6 @@ public final class DevStack implements AutoCloseable {
     bridgeHealth = bridge::status;
     running.push(new Component("changefeed bridge", bridge));
   }
-
-  /**
-   * Registered on the dev server so ops can filter workflows by SKU, location and kind in the Web
-   * UI.
-   */
-  public static final Map<String, String> SEARCH_ATTRIBUTES =
-      Map.of("Sku", "Keyword", "LocationId", "Keyword", "Kind", "Keyword");
 
   private static DataSource dataSource(String url) {
     PGSimpleDataSource ds = new PGSimpleDataSource();

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class InKafkaLatencies implements AutoCloseable {
   static final String NAME = "(changefeed: commit → in Kafka)";
-  private static final Pattern UPDATED = Pattern.compile("\"updated\":\\s*\"(\\d+)\\.(\\d+)\"");
+  private static final Pattern UPDATED = Pattern.compile("\"updated\":\\s*\"([0-9.]+)\"");
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
@@ -58,7 +58,7 @@ final class InKafkaLatencies implements AutoCloseable {
                     if (r.value() == null) continue;
                     Matcher m = UPDATED.matcher(new String(r.value(), StandardCharsets.UTF_8));
                     if (!m.find()) continue; // a resolved timestamp
-                    Hlc updated = new Hlc(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+                    Hlc updated = Hlc.parse(m.group(1));
                     sink.handled(topic, NAME, updated, Instant.ofEpochMilli(r.timestamp()));
                   }
               } catch (WakeupException e) {

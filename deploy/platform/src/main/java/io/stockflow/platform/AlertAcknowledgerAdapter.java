@@ -5,6 +5,7 @@ import static io.stockflow.db.jooq.Tables.ALERTS;
 import io.stockflow.api.ops.AlertAcknowledger;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.AlertsRecord;
+import io.stockflow.stock.AlertStatus;
 import io.stockflow.workflows.alerts.AlertClient;
 import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
@@ -29,22 +30,16 @@ public class AlertAcknowledgerAdapter implements AlertAcknowledger {
   public Outcome acknowledge(UUID alertId, String acknowledgedBy) {
     AlertsRecord row = tx.dsl().selectFrom(ALERTS).where(ALERTS.ID.eq(alertId)).fetchOne();
     if (row == null) return Outcome.NOT_FOUND;
-    switch (row.getStatus()) {
-      case "acknowledged":
-        return Outcome.ALREADY_ACKNOWLEDGED;
-      case "resolved":
-        return Outcome.ALREADY_RESOLVED;
-      default:
-        break;
-    }
+    if (AlertStatus.ACKNOWLEDGED.is(row.getStatus())) return Outcome.ALREADY_ACKNOWLEDGED;
+    if (AlertStatus.RESOLVED.is(row.getStatus())) return Outcome.ALREADY_RESOLVED;
     // By episode key: per-episode kinds (order_late) have one workflow per episode, not per row.
     if (!alerts.acknowledgeEpisode(row.getEpisodeKey(), acknowledgedBy)) {
       tx.dsl()
           .update(ALERTS)
-          .set(ALERTS.STATUS, "acknowledged")
+          .set(ALERTS.STATUS, AlertStatus.ACKNOWLEDGED.code())
           .set(ALERTS.ACKNOWLEDGED_BY, acknowledgedBy)
           .set(ALERTS.ACKNOWLEDGED_AT, OffsetDateTime.now())
-          .where(ALERTS.ID.eq(alertId).and(ALERTS.STATUS.eq("open")))
+          .where(ALERTS.ID.eq(alertId).and(ALERTS.STATUS.eq(AlertStatus.OPEN.code())))
           .execute();
     }
     return Outcome.ACKNOWLEDGED;

@@ -35,7 +35,7 @@ import java.util.Objects;
 @ConfigurationProperties("stockflow.changefeed")
 public record ChangefeedConfiguration(
     @Nullable Map<String, List<String>> tables,
-    @Bindable(defaultValue = "stockflow") String groupId,
+    @Bindable(defaultValue = ChangefeedConfiguration.DEFAULT_GROUP_ID) String groupId,
     @Nullable Integer retryAttempts,
     @Nullable Duration retryInitialBackoff,
     @Nullable Duration retryMaxBackoff,
@@ -43,6 +43,9 @@ public record ChangefeedConfiguration(
     @Nullable Integer laneCapacity,
     @Nullable Integer laneBatchRecords,
     @Nullable Duration outageBackoff) {
+
+  /** Also the migrate job's, whose recreated feed starts from this group's consumed mark. */
+  public static final String DEFAULT_GROUP_ID = "stockflow";
 
   public ChangefeedConfiguration {
     // In the configured order: the topics are consumed in it.

@@ -5,6 +5,7 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.stockflow.changefeed.consumer.ChangefeedProcessor;
 import io.stockflow.db.Transactions;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.worker.StockflowWorker;
 import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
@@ -26,6 +27,7 @@ public class RoleLifecycle {
   private final Provider<WorkflowClient> client;
   private final Provider<Transactions> transactions;
   private final WorkerSettings workerSettings;
+  private final AvailabilitySettings availability;
   private StockflowWorker worker;
   private boolean consuming;
 
@@ -34,18 +36,20 @@ public class RoleLifecycle {
       Provider<ChangefeedProcessor> processor,
       Provider<WorkflowClient> client,
       Provider<Transactions> transactions,
+      AvailabilitySettings availability,
       WorkerSettings workerSettings) {
     this.roles = roles;
     this.processor = processor;
     this.client = client;
     this.transactions = transactions;
+    this.availability = availability;
     this.workerSettings = workerSettings;
   }
 
   @EventListener
   public synchronized void onStartup(StartupEvent event) {
     if (roles.worker()) {
-      worker = new StockflowWorker(client.get(), transactions.get(), workerSettings);
+      worker = new StockflowWorker(client.get(), transactions.get(), workerSettings, availability);
       worker.start();
       log.info("worker polling task queue {}", workerSettings.taskQueue());
     }

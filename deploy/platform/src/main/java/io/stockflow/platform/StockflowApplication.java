@@ -11,7 +11,8 @@ import java.util.Map;
  * The platform process: HTTP API, changefeed consumers and Temporal workers, each switched on by
  * {@code stockflow.roles} (env STOCKFLOW_ROLES, default {@code api,consumer,worker}) so the roles
  * scale out independently. Configured by properties or their environment variables
- * (docs/configuration.md).
+ * (docs/configuration.md). With the argument {@code migrate} it runs the one-shot migration job
+ * instead ({@link MigrateCommand}) and exits.
  */
 public final class StockflowApplication {
   private static final String ROLES = "stockflow.roles";
@@ -19,6 +20,8 @@ public final class StockflowApplication {
   private StockflowApplication() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migrate"))
+      System.exit(MigrateCommand.run(EnvironmentSettings.ofProcess()));
     Micronaut.build(args)
         .mainClass(StockflowApplication.class)
         .banner(false)

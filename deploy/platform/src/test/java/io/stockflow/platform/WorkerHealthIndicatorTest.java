@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.TaskQueues;
 import io.stockflow.workflows.worker.WorkerSettings;
 import java.time.Duration;
@@ -49,6 +50,7 @@ class WorkerHealthIndicatorTest {
         () -> null,
         () -> null,
         () -> null,
+        new AvailabilitySettings(5),
         new WorkerSettings(TaskQueues.STOCKFLOW, 1, 1, null, Duration.ofSeconds(1)));
   }
 }

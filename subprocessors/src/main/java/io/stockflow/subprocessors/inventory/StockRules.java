@@ -10,7 +10,7 @@ import io.stockflow.changefeed.ChangeEvent;
 public final class StockRules {
   private StockRules() {}
 
-  /** Columns whose change can move available stock (on_hand − allocated − reserved). */
+  /** Columns whose change can move {@link io.stockflow.stock.Availability#available available}. */
   public static boolean availabilityMayHaveChanged(ChangeEvent e) {
     return e.changed("on_hand") || e.changed("allocated") || e.changed("reserved");
   }

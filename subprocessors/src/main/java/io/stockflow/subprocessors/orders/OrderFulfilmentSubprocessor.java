@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Row;
 import io.stockflow.changefeed.Subprocessor;
+import io.stockflow.stock.OrderStatus;
 import io.stockflow.workflows.orders.OrderFulfilmentClient;
 import io.stockflow.workflows.orders.OrderStatusUpdate;
-import io.stockflow.workflows.orders.OrderStatuses;
 import jakarta.inject.Singleton;
 
 /**
@@ -34,7 +34,7 @@ public class OrderFulfilmentSubprocessor implements Subprocessor {
   public boolean shouldProcess(ChangeEvent e) {
     if (e.after() == null || !e.changed("status")) return false;
     JsonNode status = e.after().get("status");
-    return status != null && status.isTextual() && !OrderStatuses.PENDING.equals(status.asText());
+    return status != null && status.isTextual() && !OrderStatus.PENDING.is(status.asText());
   }
 
   @Override

@@ -70,8 +70,7 @@ class ChannelSyncSubprocessorTest {
             new ChannelSyncClient(
                 env.getWorkflowClient(),
                 "channel-sync-subprocessor-test",
-                new ChannelSyncSettings(
-                    Duration.ofSeconds(30), Duration.ofMinutes(10), 5, BUCKETS)));
+                new ChannelSyncSettings(Duration.ofSeconds(30), Duration.ofMinutes(10), BUCKETS)));
   }
 
   @AfterEach

@@ -9,6 +9,10 @@ import io.stockflow.db.Json;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.AlertsRecord;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
+import io.stockflow.stock.AlertSeverity;
+import io.stockflow.stock.AlertStatus;
+import io.stockflow.stock.AvailabilityStatus;
+import io.stockflow.stock.StockLevel;
 import io.stockflow.workflows.WebhookSender;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,9 +26,9 @@ import org.jooq.impl.DSL;
 /**
  * Alert effects: the {@code alerts} table and the alert webhook. Thread-safe.
  *
- * <p>Conditions, as the subprocessors' stock rules define them: out of stock = sellable and
- * available (on_hand − allocated − reserved) is 0; low stock = sellable and 0 < available ≤
- * reorder_point (safety_stock where no reorder point is set).
+ * <p>Conditions are the row's {@link StockLevel#band}, as the alert client applied it to the change
+ * that raised the alert: out of stock = sellable and nothing available; low stock = sellable and 0
+ * < available ≤ reorder_point (safety_stock where no reorder point is set).
  *
  * <p>The webhook body is {@code {"alertId","episodeKey","kind","severity","sku","locationId",
  * "message","details","notification","escalated"}}, sent with {@code Idempotency-Key: <episode
@@ -56,13 +60,13 @@ public final class AlertActivitiesImpl implements AlertActivities {
             String key = rowKey + input.episode();
             insert(tx, input, key).onConflictDoNothing().execute();
             AlertsRecord r = tx.selectFrom(ALERTS).where(ALERTS.EPISODE_KEY.eq(key)).fetchOne();
-            return r.getStatus().equals("open") ? toRecord(r) : null;
+            return AlertStatus.OPEN.is(r.getStatus()) ? toRecord(r) : null;
           }
           Condition sameRow = sameRow(input);
           AlertsRecord current =
               tx.selectFrom(ALERTS)
                   .where(sameRow)
-                  .and(ALERTS.STATUS.in("open", "acknowledged"))
+                  .and(ALERTS.STATUS.in(AlertStatus.UNRESOLVED))
                   .orderBy(ALERTS.CREATED_AT)
                   .limit(1)
                   .fetchOne();
@@ -83,7 +87,7 @@ public final class AlertActivitiesImpl implements AlertActivities {
             tx -> {
               String status =
                   tx.select(ALERTS.STATUS).from(ALERTS).where(ALERTS.ID.eq(id)).fetchOne().value1();
-              if (!status.equals("open")) return false;
+              if (!AlertStatus.OPEN.is(status)) return false;
               if (input.kind().isCondition() && !holds(tx, input)) {
                 markResolved(tx, id);
                 return false;
@@ -91,7 +95,7 @@ public final class AlertActivitiesImpl implements AlertActivities {
               return true;
             });
     if (!stillOpen) return false;
-    String severity = escalated ? "critical" : input.severity();
+    String severity = escalated ? AlertSeverity.CRITICAL.code() : input.severity();
     if (webhookUrl != null) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("alertId", alert.id());
@@ -126,11 +130,11 @@ public final class AlertActivitiesImpl implements AlertActivities {
     transactions.run(
         tx ->
             tx.update(ALERTS)
-                .set(ALERTS.STATUS, "acknowledged")
+                .set(ALERTS.STATUS, AlertStatus.ACKNOWLEDGED.code())
                 .set(ALERTS.ACKNOWLEDGED_BY, by)
                 .set(ALERTS.ACKNOWLEDGED_AT, DSL.currentOffsetDateTime())
                 .where(ALERTS.ID.eq(UUID.fromString(alert.id())))
-                .and(ALERTS.STATUS.eq("open"))
+                .and(ALERTS.STATUS.eq(AlertStatus.OPEN.code()))
                 .execute());
   }
 
@@ -141,9 +145,9 @@ public final class AlertActivitiesImpl implements AlertActivities {
 
   private static int markResolved(DSLContext tx, UUID id) {
     return tx.update(ALERTS)
-        .set(ALERTS.STATUS, "resolved")
+        .set(ALERTS.STATUS, AlertStatus.RESOLVED.code())
         .where(ALERTS.ID.eq(id))
-        .and(ALERTS.STATUS.in("open", "acknowledged"))
+        .and(ALERTS.STATUS.in(AlertStatus.UNRESOLVED))
         .execute();
   }
 
@@ -155,12 +159,11 @@ public final class AlertActivitiesImpl implements AlertActivities {
             .where(INVENTORY_LEVELS.SKU.eq(input.sku()))
             .and(INVENTORY_LEVELS.LOCATION_ID.eq(input.locationId()))
             .fetchOne();
-    if (level == null || !level.getSellable()) return false;
-    long available = level.getOnHand() - level.getAllocated() - level.getReserved();
-    long threshold = level.getReorderPoint() > 0 ? level.getReorderPoint() : level.getSafetyStock();
-    return input.kind() == AlertKind.OUT_OF_STOCK
-        ? available <= 0
-        : available > 0 && available <= threshold;
+    if (level == null) return false;
+    return StockLevel.of(level).band()
+        == (input.kind() == AlertKind.OUT_OF_STOCK
+            ? AvailabilityStatus.OUT_OF_STOCK
+            : AvailabilityStatus.LOW_STOCK);
   }
 
   private static Condition sameRow(AlertInput input) {

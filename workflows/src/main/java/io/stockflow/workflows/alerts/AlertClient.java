@@ -1,5 +1,7 @@
 package io.stockflow.workflows.alerts;
 
+import io.stockflow.stock.AlertSeverity;
+import io.stockflow.stock.AvailabilityStatus;
 import io.stockflow.workflows.StockSnapshot;
 import io.stockflow.workflows.StockflowSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -177,7 +179,7 @@ public final class AlertClient {
     List<AlertKind> raised = new ArrayList<>();
     String sku = after.sku();
     String loc = after.locationId();
-    StockSnapshot.Band band = after.band();
+    AvailabilityStatus band = after.band();
     switch (band) {
       case OUT_OF_STOCK ->
           raise(condition(AlertKind.OUT_OF_STOCK, after, "Out of stock at " + loc), raised);
@@ -188,11 +190,11 @@ public final class AlertClient {
               raised);
       case IN_STOCK -> {}
     }
-    for (StockSnapshot.Band other :
-        List.of(StockSnapshot.Band.LOW_STOCK, StockSnapshot.Band.OUT_OF_STOCK)) {
+    for (AvailabilityStatus other :
+        List.of(AvailabilityStatus.LOW_STOCK, AvailabilityStatus.OUT_OF_STOCK)) {
       if (other != band && (before == null || before.band() == other))
         resolve(
-            other == StockSnapshot.Band.LOW_STOCK ? AlertKind.LOW_STOCK : AlertKind.OUT_OF_STOCK,
+            other == AvailabilityStatus.LOW_STOCK ? AlertKind.LOW_STOCK : AlertKind.OUT_OF_STOCK,
             sku,
             loc);
     }
@@ -202,7 +204,7 @@ public final class AlertClient {
               AlertKind.INVARIANT_BREACH,
               sku,
               loc,
-              "critical",
+              AlertSeverity.CRITICAL.code(),
               "Inventory invariant broken at " + loc,
               Map.of(
                   "onHand", after.onHand(),
@@ -231,7 +233,7 @@ public final class AlertClient {
               AlertKind.COUNT_VARIANCE,
               after.sku(),
               after.locationId(),
-              "warning",
+              AlertSeverity.WARNING.code(),
               "Cycle count found " + after.onHand() + " where the book said " + before.onHand(),
               Map.of("bookOnHand", before.onHand(), "countedOnHand", after.onHand()),
               after.lastCountedAt().toString(),
@@ -253,7 +255,7 @@ public final class AlertClient {
         kind,
         s.sku(),
         s.locationId(),
-        kind == AlertKind.OUT_OF_STOCK ? "critical" : "warning",
+        (kind == AlertKind.OUT_OF_STOCK ? AlertSeverity.CRITICAL : AlertSeverity.WARNING).code(),
         message,
         Map.of("available", s.available(), "reorderPoint", s.reorderPoint()),
         null,

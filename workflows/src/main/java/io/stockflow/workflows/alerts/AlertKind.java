@@ -1,9 +1,9 @@
 package io.stockflow.workflows.alerts;
 
-import java.util.Locale;
+import io.stockflow.stock.DbCode;
 
-/** The alert kinds of {@code alerts.kind}. */
-public enum AlertKind {
+/** The alert kinds of {@code alerts.kind}; the code is also used in workflow IDs. */
+public enum AlertKind implements DbCode {
   LOW_STOCK,
   OUT_OF_STOCK,
   COUNT_VARIANCE,
@@ -38,14 +38,7 @@ public enum AlertKind {
    * @throws IllegalArgumentException for an unknown code
    */
   public static AlertKind fromCode(String code) {
-    for (AlertKind k : values()) {
-      if (k.code().equals(code)) return k;
-    }
-    throw new IllegalArgumentException("unknown alert kind: " + code);
-  }
-
-  /** The value stored in {@code alerts.kind} and used in workflow IDs, e.g. {@code low_stock}. */
-  public String code() {
-    return name().toLowerCase(Locale.ROOT);
+    return DbCode.fromCode(AlertKind.class, code)
+        .orElseThrow(() -> new IllegalArgumentException("unknown alert kind: " + code));
   }
 }

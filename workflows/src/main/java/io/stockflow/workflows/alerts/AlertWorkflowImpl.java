@@ -1,5 +1,6 @@
 package io.stockflow.workflows.alerts;
 
+import io.stockflow.stock.AlertStatus;
 import io.stockflow.workflows.ActivityPolicies;
 import io.temporal.workflow.Workflow;
 
@@ -46,7 +47,10 @@ public class AlertWorkflowImpl implements AlertWorkflow {
     }
     if (resolved) db.resolve(alert);
     return new AlertResult(
-        alert.episodeKey(), resolved ? "resolved" : "acknowledged", acknowledgedBy, sent);
+        alert.episodeKey(),
+        (resolved ? AlertStatus.RESOLVED : AlertStatus.ACKNOWLEDGED).code(),
+        acknowledgedBy,
+        sent);
   }
 
   private void continueAsNewIfSuggested(boolean signalled, AlertInput input) {

@@ -1,5 +1,6 @@
 package io.stockflow.workflows.orders;
 
+import io.stockflow.stock.OrderStatus;
 import io.stockflow.workflows.StockflowSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
@@ -53,7 +54,7 @@ public final class OrderFulfilmentClient {
 
   public Action onOrderChanged(OrderStatusUpdate update) {
     String id = workflowId(update.orderId());
-    if (!OrderStatuses.isInFulfilment(update.status())) {
+    if (!OrderStatus.isInFulfilment(update.status())) {
       try {
         client.newWorkflowStub(OrderFulfilmentWorkflow.class, id).statusChanged(update);
         return Action.SIGNALLED;

@@ -1,5 +1,7 @@
 package io.stockflow.workflows.orders;
 
+import io.stockflow.stock.AlertSeverity;
+import io.stockflow.stock.OrderStatus;
 import io.stockflow.workflows.ActivityPolicies;
 import io.stockflow.workflows.alerts.AlertInput;
 import io.stockflow.workflows.alerts.AlertKind;
@@ -51,7 +53,7 @@ public class OrderFulfilmentWorkflowImpl implements OrderFulfilmentWorkflow {
       // A signal that came in while the database was being read is at least as new.
       if (ended()) return ended(latest.status(), shipBy);
       if (current == null) return new OrderFulfilmentResult(Outcome.GONE, null, shipBy);
-      if (OrderStatuses.isTerminal(current)) return ended(current, shipBy);
+      if (OrderStatus.isTerminal(current)) return ended(current, shipBy);
       raiseLateAlert(input, current, confirmedAt, shipBy);
       alerted = true;
     }
@@ -61,7 +63,7 @@ public class OrderFulfilmentWorkflowImpl implements OrderFulfilmentWorkflow {
       finalStatus = latest.status();
     } else {
       finalStatus = db.currentStatus(input.orderId());
-      if (!ended() && finalStatus != null && !OrderStatuses.isTerminal(finalStatus)) {
+      if (!ended() && finalStatus != null && !OrderStatus.isTerminal(finalStatus)) {
         log.warn(
             "order {} still {} at the give-up deadline {}; its order_late alert stays open",
             input.orderId(),
@@ -102,7 +104,7 @@ public class OrderFulfilmentWorkflowImpl implements OrderFulfilmentWorkflow {
   }
 
   private boolean ended() {
-    return latest != null && OrderStatuses.isTerminal(latest.status());
+    return latest != null && OrderStatus.isTerminal(latest.status());
   }
 
   /**
@@ -125,7 +127,7 @@ public class OrderFulfilmentWorkflowImpl implements OrderFulfilmentWorkflow {
 
   private static OrderFulfilmentResult ended(String status, Instant shipBy) {
     return new OrderFulfilmentResult(
-        OrderStatuses.isShipped(status) ? Outcome.SHIPPED : Outcome.CANCELLED, status, shipBy);
+        OrderStatus.isShipped(status) ? Outcome.SHIPPED : Outcome.CANCELLED, status, shipBy);
   }
 
   /** One late alert per order: replaying the order's changes finds the alert already raised. */
@@ -146,7 +148,7 @@ public class OrderFulfilmentWorkflowImpl implements OrderFulfilmentWorkflow {
             AlertKind.ORDER_LATE,
             null,
             input.locationId(),
-            "warning",
+            AlertSeverity.WARNING.code(),
             "Order "
                 + input.orderId()
                 + " at "

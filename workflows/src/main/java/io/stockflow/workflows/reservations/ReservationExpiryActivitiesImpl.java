@@ -4,6 +4,7 @@ import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 
 import io.stockflow.db.Transactions;
 import io.stockflow.db.reservations.ReservationReleases;
+import io.stockflow.stock.ReservationStatus;
 import org.jooq.impl.DSL;
 
 /** Expires reservations in the database. Thread-safe. */
@@ -29,7 +30,7 @@ public final class ReservationExpiryActivitiesImpl implements ReservationExpiryA
                   .from(RESERVATIONS)
                   .where(RESERVATIONS.ID.eq(reservationId))
                   .fetchOne();
-          if (row == null || !row.value1().equals("active")) {
+          if (row == null || !ReservationStatus.ACTIVE.is(row.value1())) {
             return new ExpireResult(ExpiryOutcome.ENDED, null);
           }
           // Still active, not yet due: the expiry was extended (or the clocks differ).

@@ -11,10 +11,10 @@ public interface RestockActivities {
    * Opens the row's restock episode, or adopts the one already open. In one transaction, with the
    * inventory row locked: if a purchase order of this (sku, location) is still {@code open} or
    * {@code late}, returns it (a retried activity, a continued-as-new or re-driven workflow never
-   * orders twice). Otherwise, if the row still needs stock (see {@link
-   * io.stockflow.workflows.StockSnapshot#needsRestock}) and {@code max_stock − on_hand −
-   * in_transit_in > 0}, inserts a purchase order for that quantity under the next episode key and
-   * adds it to {@code in_transit_in}.
+   * orders twice). Otherwise, if the row still needs stock ({@link
+   * io.stockflow.stock.StockLevel#needsRestock}) and its {@link
+   * io.stockflow.stock.StockLevel#restockQuantity} is above 0, inserts a purchase order for that
+   * quantity under the next episode key and adds it to {@code in_transit_in}.
    *
    * @return the open order, or null when none is needed (stock recovered, shelf full, row gone)
    */

@@ -6,6 +6,8 @@ import static io.stockflow.db.jooq.Tables.PURCHASE_ORDERS;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
 import io.stockflow.db.jooq.tables.records.PurchaseOrdersRecord;
+import io.stockflow.stock.PurchaseOrderStatus;
+import io.stockflow.stock.StockLevel;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,11 +16,9 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Restock effects in the database. Order quantity is {@code max_stock − on_hand − in_transit_in}:
- * max_stock is the shelf capacity, and allocated/reserved units are still physically on that shelf
- * until picked, so they are not re-ordered (ordering them would overflow the shelf; once they are
- * picked on_hand drops and the next episode covers them). in_transit_in counts what is already on
- * its way. Thread-safe.
+ * Restock effects in the database. Whether a row needs stock and how much is ordered are {@link
+ * StockLevel#needsRestock} and {@link StockLevel#restockQuantity}, decided on the locked row.
+ * Thread-safe.
  */
 public final class RestockActivitiesImpl implements RestockActivities {
   private final Transactions transactions;
@@ -43,7 +43,7 @@ public final class RestockActivitiesImpl implements RestockActivities {
               tx.selectFrom(PURCHASE_ORDERS)
                   .where(PURCHASE_ORDERS.SKU.eq(sku))
                   .and(PURCHASE_ORDERS.LOCATION_ID.eq(locationId))
-                  .and(PURCHASE_ORDERS.STATUS.in("open", "late"))
+                  .and(PURCHASE_ORDERS.STATUS.in(PurchaseOrderStatus.OUTSTANDING))
                   .orderBy(PURCHASE_ORDERS.CREATED_AT)
                   .limit(1)
                   .fetchOne();
@@ -54,14 +54,9 @@ public final class RestockActivitiesImpl implements RestockActivities {
             return toOrder(
                 open, level.getOnHand(), Math.max(level.getInTransitIn(), open.getQuantity()));
           }
-          long available = level.getOnHand() - level.getAllocated() - level.getReserved();
-          boolean needsStock =
-              level.getSellable()
-                  && !level.getReceivingBlocked()
-                  && level.getReorderPoint() > 0
-                  && available <= level.getReorderPoint();
-          long quantity = level.getMaxStock() - level.getOnHand() - level.getInTransitIn();
-          if (!needsStock || quantity <= 0) return null;
+          StockLevel stock = StockLevel.of(level);
+          long quantity = stock.restockQuantity();
+          if (!stock.needsRestock() || quantity <= 0) return null;
           long episode =
               tx.fetchCount(
                       PURCHASE_ORDERS,
@@ -95,17 +90,19 @@ public final class RestockActivitiesImpl implements RestockActivities {
               tx.selectFrom(PURCHASE_ORDERS)
                   .where(PURCHASE_ORDERS.ID.eq(UUID.fromString(order.id())))
                   .fetchOne();
-          if (po == null || po.getStatus().equals("cancelled")) return ReceiptStatus.CANCELLED;
-          if (po.getStatus().equals("received")) return ReceiptStatus.RECEIVED;
+          if (po == null || PurchaseOrderStatus.CANCELLED.is(po.getStatus())) {
+            return ReceiptStatus.CANCELLED;
+          }
+          if (PurchaseOrderStatus.RECEIVED.is(po.getStatus())) return ReceiptStatus.RECEIVED;
           InventoryLevelsRecord level = lockLevel(tx, order.sku(), order.locationId());
           if (level == null || !order.looksReceived(level.getOnHand(), level.getInTransitIn())) {
             return ReceiptStatus.OPEN;
           }
           tx.update(PURCHASE_ORDERS)
-              .set(PURCHASE_ORDERS.STATUS, "received")
+              .set(PURCHASE_ORDERS.STATUS, PurchaseOrderStatus.RECEIVED.code())
               .set(PURCHASE_ORDERS.RECEIVED_AT, DSL.currentOffsetDateTime())
               .where(PURCHASE_ORDERS.ID.eq(po.getId()))
-              .and(PURCHASE_ORDERS.STATUS.in("open", "late"))
+              .and(PURCHASE_ORDERS.STATUS.in(PurchaseOrderStatus.OUTSTANDING))
               .execute();
           return ReceiptStatus.RECEIVED;
         });
@@ -116,9 +113,9 @@ public final class RestockActivitiesImpl implements RestockActivities {
     transactions.run(
         tx ->
             tx.update(PURCHASE_ORDERS)
-                .set(PURCHASE_ORDERS.STATUS, "late")
+                .set(PURCHASE_ORDERS.STATUS, PurchaseOrderStatus.LATE.code())
                 .where(PURCHASE_ORDERS.ID.eq(UUID.fromString(order.id())))
-                .and(PURCHASE_ORDERS.STATUS.eq("open"))
+                .and(PURCHASE_ORDERS.STATUS.eq(PurchaseOrderStatus.OPEN.code()))
                 .execute());
   }
 
@@ -140,6 +137,6 @@ public final class RestockActivitiesImpl implements RestockActivities {
         po.getDueAt().toInstant(),
         onHand,
         inTransitIn,
-        po.getStatus().equals("late"));
+        PurchaseOrderStatus.LATE.is(po.getStatus()));
   }
 }

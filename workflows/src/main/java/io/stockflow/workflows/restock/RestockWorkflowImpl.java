@@ -1,5 +1,6 @@
 package io.stockflow.workflows.restock;
 
+import io.stockflow.stock.AlertSeverity;
 import io.stockflow.workflows.ActivityPolicies;
 import io.stockflow.workflows.StockSnapshot;
 import io.stockflow.workflows.alerts.AlertInput;
@@ -92,7 +93,7 @@ public class RestockWorkflowImpl implements RestockWorkflow {
             AlertKind.RESTOCK_LATE,
             order.sku(),
             order.locationId(),
-            "warning",
+            AlertSeverity.WARNING.code(),
             "Purchase order "
                 + order.episodeKey()
                 + " for "

@@ -11,11 +11,12 @@ public interface ChannelSyncActivities {
    * Computes available-to-sell of every given SKU from the current rows and upserts {@code
    * channel_availability} for every active channel, in one transaction. Reading the rows here,
    * rather than trusting values carried in signals, is what keeps a channel from ever being told a
-   * stale level.
+   * stale level. The status bands are the worker's {@link io.stockflow.stock.AvailabilitySettings},
+   * the API's too.
    *
    * @return one push per active channel that has a webhook, each with an item per SKU
    */
-  List<ChannelPush> project(List<String> skus, long lowStockThreshold);
+  List<ChannelPush> project(List<String> skus);
 
   /**
    * POSTs {@link ChannelPush#body()} to the channel's webhook with {@code Idempotency-Key:

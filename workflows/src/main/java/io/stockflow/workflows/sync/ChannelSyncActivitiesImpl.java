@@ -7,6 +7,8 @@ import static io.stockflow.db.jooq.Tables.LOCATIONS;
 import static io.stockflow.db.jooq.Tables.SKUS;
 
 import io.stockflow.db.Transactions;
+import io.stockflow.stock.Availability;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.WebhookSender;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,28 +20,25 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Available-to-sell of a SKU = Σ over its sellable rows at active locations of max(0, on_hand −
- * allocated − reserved − safety_stock). Safety stock is held back per location (a miscount there
- * must not oversell online), and the floor is per location so one location below its safety stock
- * does not hide another's stock. Damaged units are never in on_hand. Thread-safe.
+ * Available-to-sell of a SKU = Σ over its sellable rows at active locations of the row's {@link
+ * Availability#availableToSell available to sell}, banded by {@link AvailabilitySettings#status}:
+ * the same figures and bands as the API's availability endpoint. Damaged units are never in
+ * on_hand. Thread-safe.
  */
 public final class ChannelSyncActivitiesImpl implements ChannelSyncActivities {
   private final Transactions transactions;
   private final WebhookSender webhooks;
+  private final AvailabilitySettings availability;
 
-  public ChannelSyncActivitiesImpl(Transactions transactions, WebhookSender webhooks) {
+  public ChannelSyncActivitiesImpl(
+      Transactions transactions, WebhookSender webhooks, AvailabilitySettings availability) {
     this.transactions = transactions;
     this.webhooks = webhooks;
-  }
-
-  /** in_stock, low_stock (0 < ats ≤ threshold) or out_of_stock. */
-  static String status(long availableToSell, long lowStockThreshold) {
-    if (availableToSell <= 0) return "out_of_stock";
-    return availableToSell <= lowStockThreshold ? "low_stock" : "in_stock";
+    this.availability = availability;
   }
 
   @Override
-  public List<ChannelPush> project(List<String> skus, long lowStockThreshold) {
+  public List<ChannelPush> project(List<String> skus) {
     // Sorted and de-duplicated: one upsert per (channel, SKU), always in the same order.
     TreeSet<String> wanted = new TreeSet<>(skus);
     return transactions.run(
@@ -66,16 +65,17 @@ public final class ChannelSyncActivitiesImpl implements ChannelSyncActivities {
                   .and(INVENTORY_LEVELS.SELLABLE.isTrue())
                   .and(LOCATIONS.ACTIVE.isTrue())
                   .fetch()) {
+            long available = Availability.available(r.value2(), r.value3(), r.value4());
             ats.computeIfPresent(
                 r.value1(),
-                (sku, sum) -> sum + Math.max(0, r.value2() - r.value3() - r.value4() - r.value5()));
+                (sku, sum) -> sum + Availability.availableToSell(available, r.value5()));
           }
           OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
           List<SkuAvailability> items = new ArrayList<>();
           ats.forEach(
               (sku, n) ->
                   items.add(
-                      new SkuAvailability(sku, n, status(n, lowStockThreshold), now.toInstant())));
+                      new SkuAvailability(sku, n, availability.status(n).code(), now.toInstant())));
           List<ChannelPush> pushes = new ArrayList<>();
           for (var channel :
               tx.select(CHANNELS.ID, CHANNELS.WEBHOOK_URL)

@@ -1,15 +1,17 @@
 package io.stockflow.workflows.sync;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Duration;
 
 /**
  * Channel sync configuration of {@link ChannelSyncClient}; carried in the workflow input, so a
  * running bucket keeps the values it was started with until it idles out. The platform builds it
- * from {@code stockflow.channel-sync.*}, where the defaults are.
+ * from {@code stockflow.channel-sync.*}, where the defaults are. The low-stock threshold is not here
+ * but the worker's ({@link io.stockflow.stock.AvailabilitySettings}), shared with the API; inputs
+ * of runs started before it moved still carry a {@code lowStockThreshold}, which is ignored.
  *
  * @param interval a bucket projects its changed SKUs at most once per interval
  * @param idleTimeout a bucket workflow completes after this long without changes or pushes
- * @param lowStockThreshold available-to-sell at or below this is reported as {@code low_stock}
  * @param buckets how many bucket workflows share the SKUs ({@code Math.floorMod(sku.hashCode(),
  *     buckets)}); the Temporal cost of channel sync is at most one SignalWithStart per bucket and
  *     poll batch, whatever the number of SKUs
@@ -17,10 +19,10 @@ import java.time.Duration;
  *     Temporal suggests it), which bounds its history even while a push is blocked
  * @param maxRunDuration a bucket continues as new after a run has lasted this long
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ChannelSyncSettings(
     Duration interval,
     Duration idleTimeout,
-    long lowStockThreshold,
     int buckets,
     int maxSignalsPerRun,
     Duration maxRunDuration) {
@@ -34,8 +36,7 @@ public record ChannelSyncSettings(
   }
 
   /** With the default run limits: 500 signals or 6 hours per run. */
-  public ChannelSyncSettings(
-      Duration interval, Duration idleTimeout, long lowStockThreshold, int buckets) {
-    this(interval, idleTimeout, lowStockThreshold, buckets, 500, Duration.ofHours(6));
+  public ChannelSyncSettings(Duration interval, Duration idleTimeout, int buckets) {
+    this(interval, idleTimeout, buckets, 500, Duration.ofHours(6));
   }
 }

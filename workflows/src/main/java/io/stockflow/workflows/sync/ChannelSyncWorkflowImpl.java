@@ -167,10 +167,7 @@ public class ChannelSyncWorkflowImpl implements ChannelSyncWorkflow {
     List<Promise<List<ChannelPush>>> result = new ArrayList<>(1);
     CancellationScope scope =
         Workflow.newCancellationScope(
-            () ->
-                result.add(
-                    Async.function(
-                        db::project, List.copyOf(skus), input.settings().lowStockThreshold())));
+            () -> result.add(Async.function(db::project, List.copyOf(skus))));
     scope.run();
     // A database outage retries the projection; the run limits still apply meanwhile.
     Workflow.await(() -> result.get(0).isCompleted() || mustContinueAsNew());

@@ -6,7 +6,7 @@ import java.time.Instant;
  * What channels are told about one SKU: one item of a {@link ChannelPush} and of the channel
  * webhook's JSON body.
  *
- * @param status {@code in_stock}, {@code low_stock} or {@code out_of_stock}
+ * @param status an {@link io.stockflow.stock.AvailabilityStatus} code
  * @param syncedAt when the projection row was written; a receiver keeps the newest per SKU
  */
 public record SkuAvailability(String sku, long availableToSell, String status, Instant syncedAt) {}

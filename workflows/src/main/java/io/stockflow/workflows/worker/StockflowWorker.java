@@ -1,6 +1,7 @@
 package io.stockflow.workflows.worker;
 
 import io.stockflow.db.Transactions;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.alerts.AlertActivitiesImpl;
 import io.stockflow.workflows.alerts.AlertWorkflowImpl;
@@ -26,8 +27,15 @@ import java.util.concurrent.TimeUnit;
 public final class StockflowWorker implements AutoCloseable {
   private final WorkerFactory factory;
 
+  /**
+   * @param availability the status bands channel sync reports; pass the API's ({@code
+   *     stockflow.availability.*}) so channels and shops agree
+   */
   public StockflowWorker(
-      WorkflowClient client, Transactions transactions, WorkerSettings settings) {
+      WorkflowClient client,
+      Transactions transactions,
+      WorkerSettings settings,
+      AvailabilitySettings availability) {
     this.factory = WorkerFactory.newInstance(client);
     Worker worker =
         factory.newWorker(
@@ -36,14 +44,18 @@ public final class StockflowWorker implements AutoCloseable {
                 .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
                 .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
                 .build());
-    register(worker, transactions, settings);
+    register(worker, transactions, settings, availability);
   }
 
   /**
    * Registers all stockflow workflows and activities on {@code worker}; also used by tests on a
    * test environment's worker.
    */
-  public static void register(Worker worker, Transactions transactions, WorkerSettings settings) {
+  public static void register(
+      Worker worker,
+      Transactions transactions,
+      WorkerSettings settings,
+      AvailabilitySettings availability) {
     WebhookSender webhooks = new WebhookSender(settings.webhookTimeout());
     worker.registerWorkflowImplementationTypes(
         RestockWorkflowImpl.class,
@@ -54,7 +66,7 @@ public final class StockflowWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new RestockActivitiesImpl(transactions),
         new AlertActivitiesImpl(transactions, webhooks, settings.alertWebhookUrl()),
-        new ChannelSyncActivitiesImpl(transactions, webhooks),
+        new ChannelSyncActivitiesImpl(transactions, webhooks, availability),
         new ReservationExpiryActivitiesImpl(transactions),
         new OrderFulfilmentActivitiesImpl(transactions));
   }

@@ -34,14 +34,4 @@ class OrderStatusUpdateTest {
     assertThatThrownBy(() -> at("-1.0")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> at("1.x")).isInstanceOf(IllegalArgumentException.class);
   }
-
-  @Test
-  void statuses() {
-    assertThat(OrderStatuses.isInFulfilment("confirmed")).isTrue();
-    assertThat(OrderStatuses.isInFulfilment("packed")).isTrue();
-    assertThat(OrderStatuses.isInFulfilment("pending")).isFalse();
-    assertThat(OrderStatuses.isInFulfilment("shipped")).isFalse();
-    assertThat(OrderStatuses.isTerminal("delivered")).isTrue();
-    assertThat(OrderStatuses.isShipped("cancelled")).isFalse();
-  }
 }

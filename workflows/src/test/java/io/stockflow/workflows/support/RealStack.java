@@ -8,6 +8,7 @@ import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
 import io.stockflow.embedded.EmbeddedPostgresServer;
 import io.stockflow.embedded.Ports;
 import io.stockflow.embedded.TemporalDevServer;
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.StockSnapshot;
 import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.worker.StockflowWorker;
@@ -75,7 +76,7 @@ public final class RealStack implements AutoCloseable {
   }
 
   public void startWorker() {
-    worker = new StockflowWorker(client, transactions, settings);
+    worker = new StockflowWorker(client, transactions, settings, new AvailabilitySettings(5));
     worker.start();
   }
 

@@ -2,6 +2,7 @@ package io.stockflow.workflows.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.support.TestEnvironments;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -52,7 +53,7 @@ class ChannelSyncWorkflowTest {
     record Delivery(String key, List<SkuAvailability> items) {}
 
     @Override
-    public List<ChannelPush> project(List<String> skus, long lowStockThreshold) {
+    public List<ChannelPush> project(List<String> skus) {
       projections.add(new Projection(env.currentTimeMillis(), List.copyOf(skus)));
       Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
       List<SkuAvailability> items =
@@ -62,7 +63,7 @@ class ChannelSyncWorkflowTest {
                   sku -> {
                     long ats = rows.getOrDefault(sku, 0L);
                     return new SkuAvailability(
-                        sku, ats, ChannelSyncActivitiesImpl.status(ats, lowStockThreshold), now);
+                        sku, ats, new AvailabilitySettings(5).status(ats).code(), now);
                   })
               .toList();
       return List.of(
@@ -136,7 +137,7 @@ class ChannelSyncWorkflowTest {
         new ChannelSyncClient(
             env.getWorkflowClient(),
             QUEUE,
-            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), BUCKETS));
     List<String> skus = skusOfBucket(3, 40);
     skus.forEach(sku -> fake.rows.put(sku, (long) sku.length()));
     for (int i = 0; i < 40; i += 10) sync.onSkusChanged(3, skus.subList(i, i + 10));
@@ -176,12 +177,7 @@ class ChannelSyncWorkflowTest {
             env.getWorkflowClient(),
             QUEUE,
             new ChannelSyncSettings(
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                5,
-                BUCKETS,
-                10,
-                Duration.ofHours(6)));
+                Duration.ofMinutes(1), Duration.ofMinutes(10), BUCKETS, 10, Duration.ofHours(6)));
     String id = ChannelSyncClient.workflowId(0);
     List<String> skus = skusOfBucket(0, 40);
     fake.down.add("app");
@@ -259,7 +255,7 @@ class ChannelSyncWorkflowTest {
         new ChannelSyncClient(
             env.getWorkflowClient(),
             QUEUE,
-            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), BUCKETS));
     fake.rejecting.add("app");
     List<String> skus = skusOfBucket(5, 3);
     skus.forEach(sku -> fake.rows.put(sku, 7L));
@@ -275,7 +271,7 @@ class ChannelSyncWorkflowTest {
         new ChannelSyncClient(
             env.getWorkflowClient(),
             QUEUE,
-            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), 5, BUCKETS));
+            new ChannelSyncSettings(Duration.ofMinutes(1), Duration.ofMinutes(10), BUCKETS));
     // String.hashCode is specified: "JERKY-TERIYAKI-3OZ" lands in the same bucket everywhere.
     int bucket = Math.floorMod("JERKY-TERIYAKI-3OZ".hashCode(), BUCKETS);
     assertThat(sync.bucketOf("JERKY-TERIYAKI-3OZ")).isEqualTo(bucket);
@@ -293,12 +289,5 @@ class ChannelSyncWorkflowTest {
         });
     assertThat(all).containsExactlyInAnyOrder("A", "B", "C", "D", "E");
     assertThat(groups.values().stream().mapToInt(List::size).sum()).isEqualTo(5);
-  }
-
-  @Test
-  void available_to_sell_status_bands() {
-    assertThat(ChannelSyncActivitiesImpl.status(0, 5)).isEqualTo("out_of_stock");
-    assertThat(ChannelSyncActivitiesImpl.status(5, 5)).isEqualTo("low_stock");
-    assertThat(ChannelSyncActivitiesImpl.status(6, 5)).isEqualTo("in_stock");
   }
 }

@@ -56,7 +56,7 @@ class RestartIT {
           new ChannelSyncClient(
               stack.client(),
               stack.taskQueue(),
-              new ChannelSyncSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 5, 8));
+              new ChannelSyncSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 8));
 
       // Restock: the row is low.
       restock.onStockChanged(stack.snapshot(SKU, LOC));

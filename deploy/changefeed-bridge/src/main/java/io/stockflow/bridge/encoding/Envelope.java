@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stockflow.db.changefeed.Hlc;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -67,19 +68,14 @@ public final class Envelope {
     return ("{\"resolved\":\"" + hlc + "\"}").getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * CockroachDB's HLC text ({@code hlc.Timestamp.AsOfSystemTime()}): wall-clock nanoseconds, a dot,
-   * the logical counter in 10 digits.
-   */
+  /** CockroachDB's HLC text ({@link Hlc}): wall-clock nanoseconds, a dot, 10 logical digits. */
   public static String hlc(long wallNanos, int logical) {
-    if (wallNanos < 0 || logical < 0) throw new IllegalArgumentException("negative HLC part");
-    return wallNanos + "." + String.format("%010d", logical);
+    return new Hlc(wallNanos, logical).toString();
   }
 
   /** The HLC text of an instant with logical 0. */
   public static String hlc(Instant t) {
-    return hlc(
-        Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano()), 0);
+    return Hlc.of(t).toString();
   }
 
   private static JsonNode row(Map<String, JsonNode> row) {

@@ -1,4 +1,4 @@
-package io.stockflow.api.orders;
+package io.stockflow.stock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,5 +36,24 @@ class OrderStatusTest {
   @CsvSource({"pending", "confirmed", "picked", "packed", "shipped", "delivered", "cancelled"})
   void codes_round_trip(String code) {
     assertThat(OrderStatus.of(code).orElseThrow().code()).isEqualTo(code);
+  }
+
+  @ParameterizedTest(name = "{0}: in fulfilment {1}, terminal {2}, shipped {3}")
+  @CsvSource({
+    "pending,   false, false, false",
+    "confirmed, true,  false, false",
+    "picked,    true,  false, false",
+    "packed,    true,  false, false",
+    "shipped,   false, true,  true",
+    "delivered, false, true,  true",
+    "cancelled, false, true,  false",
+    // A status added to the table later reads as still in progress.
+    "on_hold,   true,  false, false"
+  })
+  void the_fulfilment_sla_reads_statuses_as_text(
+      String code, boolean inFulfilment, boolean terminal, boolean shipped) {
+    assertThat(OrderStatus.isInFulfilment(code)).isEqualTo(inFulfilment);
+    assertThat(OrderStatus.isTerminal(code)).isEqualTo(terminal);
+    assertThat(OrderStatus.isShipped(code)).isEqualTo(shipped);
   }
 }

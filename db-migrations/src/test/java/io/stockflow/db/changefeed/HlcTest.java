@@ -1,0 +1,62 @@
+package io.stockflow.db.changefeed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pins the text form CockroachDB changefeeds print, which the bridge writes and all others read.
+ */
+class HlcTest {
+
+  @Test
+  void prints_wall_nanos_a_dot_and_ten_logical_digits() {
+    assertThat(new Hlc(1701102311425045162L, 0)).hasToString("1701102311425045162.0000000000");
+    assertThat(new Hlc(1701102311425045162L, 42)).hasToString("1701102311425045162.0000000042");
+    assertThat(new Hlc(1, 2)).hasToString("1.0000000002");
+    assertThat(new Hlc(0, 9_999_999_999L)).hasToString("0.9999999999");
+  }
+
+  @Test
+  void parses_what_it_prints_and_a_bare_wall_time_or_counter() {
+    assertThat(Hlc.parse("1701102311425045162.0000000042"))
+        .isEqualTo(new Hlc(1701102311425045162L, 42));
+    assertThat(Hlc.parse("1701102311425045162.1")).isEqualTo(new Hlc(1701102311425045162L, 1));
+    assertThat(Hlc.parse("42")).isEqualTo(new Hlc(42, 0));
+    Hlc h = new Hlc(1701102311425045162L, 7);
+    assertThat(Hlc.parse(h.toString())).isEqualTo(h);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", "yesterday", "1.", ".1", "1.x", "-1.0", "1.-1", "1.12345678901", "1.2.3"})
+  void refuses_anything_else(String text) {
+    assertThatThrownBy(() -> Hlc.parse(text)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void refuses_parts_the_text_form_cannot_carry() {
+    assertThatThrownBy(() -> new Hlc(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Hlc(0, 10_000_000_000L))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void orders_by_wall_time_then_logical_counter_numerically() {
+    assertThat(Hlc.parse("9.0")).isLessThan(Hlc.parse("10.0"));
+    assertThat(Hlc.parse("5.0000000002")).isGreaterThan(Hlc.parse("5.0000000001"));
+    assertThat(Hlc.parse("5.0000000009")).isLessThan(Hlc.parse("6.0000000000"));
+    assertThat(Hlc.parse("5")).isEqualByComparingTo(Hlc.parse("5.0000000000"));
+  }
+
+  @Test
+  void an_instant_is_its_wall_time_with_logical_zero() {
+    Instant t = Instant.ofEpochSecond(1701102311, 425045162);
+    assertThat(Hlc.of(t)).hasToString("1701102311425045162.0000000000");
+    assertThat(Hlc.of(t).toInstant()).isEqualTo(t);
+  }
+}

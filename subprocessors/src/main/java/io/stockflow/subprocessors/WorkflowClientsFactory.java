@@ -38,10 +38,10 @@ public class WorkflowClientsFactory {
   }
 
   /**
-   * Channel sync. Changing {@code buckets} moves SKUs to other bucket workflows; the old ones finish
-   * what they hold and idle out, and a SKU synced by two of them meanwhile is harmless (both write
-   * levels). The status bands are the worker's ({@code stockflow.availability.*}, the API's too),
-   * not the client's.
+   * Channel sync. Changing {@code buckets} moves SKUs to other bucket workflows; the old ones
+   * finish what they hold and idle out, and a SKU synced by two of them meanwhile is harmless (both
+   * write levels). The status bands are the worker's ({@code stockflow.availability.*}, the API's
+   * too), not the client's.
    */
   @Singleton
   ChannelSyncClient channelSyncClient(ChannelSyncConfiguration sync) {

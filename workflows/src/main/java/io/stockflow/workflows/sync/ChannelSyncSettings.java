@@ -6,9 +6,9 @@ import java.time.Duration;
 /**
  * Channel sync configuration of {@link ChannelSyncClient}; carried in the workflow input, so a
  * running bucket keeps the values it was started with until it idles out. The platform builds it
- * from {@code stockflow.channel-sync.*}, where the defaults are. The low-stock threshold is not here
- * but the worker's ({@link io.stockflow.stock.AvailabilitySettings}), shared with the API; inputs
- * of runs started before it moved still carry a {@code lowStockThreshold}, which is ignored.
+ * from {@code stockflow.channel-sync.*}, where the defaults are. The low-stock threshold is not
+ * here but the worker's ({@link io.stockflow.stock.AvailabilitySettings}), shared with the API;
+ * inputs of runs started before it moved still carry a {@code lowStockThreshold}, which is ignored.
  *
  * @param interval a bucket projects its changed SKUs at most once per interval
  * @param idleTimeout a bucket workflow completes after this long without changes or pushes

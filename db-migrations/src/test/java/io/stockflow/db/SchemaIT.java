@@ -49,7 +49,7 @@ class SchemaIT {
   }
 
   @Test
-  void overselling_by_direct_sql_fails_with_the_constraint_name() {
+  void oversellingByDirectSqlFailsWithTheConstraintName() {
     assertThatThrownBy(
             () ->
                 sql.execute(
@@ -60,7 +60,7 @@ class SchemaIT {
   }
 
   @Test
-  void negative_quantities_fail_with_the_constraint_name() {
+  void negativeQuantitiesFailWithTheConstraintName() {
     assertThatThrownBy(
             () ->
                 sql.execute(
@@ -78,7 +78,7 @@ class SchemaIT {
   }
 
   @Test
-  void last_updated_moves_on_every_write_and_a_replay_keeps_its_own_value() {
+  void lastUpdatedMovesOnEveryWriteAndAReplayKeepsItsOwnValue() {
     OffsetDateTime before = lastUpdated();
     sql.execute("UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
     OffsetDateTime afterWrite = lastUpdated();
@@ -94,7 +94,7 @@ class SchemaIT {
 
   /** As CockroachDB's ON UPDATE now(): one timestamp per transaction, and a SET list wins. */
   @Test
-  void last_updated_is_the_transactions_time_and_naming_it_in_set_keeps_what_is_set() {
+  void lastUpdatedIsTheTransactionsTimeAndNamingItInSetKeepsWhatIsSet() {
     OffsetDateTime[] seen =
         sql.transactionResult(
             cfg -> {
@@ -123,7 +123,7 @@ class SchemaIT {
   }
 
   @Test
-  void serialization_failures_are_retried_until_the_transaction_commits() throws Exception {
+  void serializationFailuresAreRetriedUntilTheTransactionCommits() throws Exception {
     Transactions tx = new Transactions(sql);
     int workers = 4;
     CyclicBarrier together = new CyclicBarrier(workers);

@@ -120,8 +120,7 @@ class RecoveryIT {
   }
 
   @Test
-  void the_initial_scan_stamps_its_rows_below_every_commit_its_snapshot_did_not_see()
-      throws Exception {
+  void theInitialScanStampsItsRowsBelowEveryCommitItsSnapshotDidNotSee() throws Exception {
     seed("RACE", 3);
     String name = "scanrace";
     // Slot, publication and replica identity exist before the slow commit starts, so the bridge's
@@ -222,8 +221,7 @@ class RecoveryIT {
   }
 
   @Test
-  void a_walsender_killed_mid_transaction_loses_nothing_and_the_bridge_keeps_running()
-      throws Exception {
+  void aWalsenderKilledMidTransactionLosesNothingAndTheBridgeKeepsRunning() throws Exception {
     int keys = 100;
     int rounds = 30;
     seed("TERM", keys);
@@ -309,8 +307,7 @@ class RecoveryIT {
   }
 
   @Test
-  void a_missing_replication_slot_with_stored_offsets_stops_the_bridge_and_says_what_to_do()
-      throws Exception {
+  void aMissingReplicationSlotWithStoredOffsetsStopsTheBridgeAndSaysWhatToDo() throws Exception {
     seed("SLOT", 1);
     String name = "lostslot";
     BridgeConfig config = config(name, INVENTORY_ONLY);

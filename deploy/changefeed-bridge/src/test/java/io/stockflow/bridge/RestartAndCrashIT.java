@@ -80,8 +80,7 @@ class RestartAndCrashIT {
   }
 
   @Test
-  void a_clean_restart_resumes_where_it_stopped_and_loses_nothing_written_meanwhile()
-      throws Exception {
+  void aCleanRestartResumesWhereItStoppedAndLosesNothingWrittenMeanwhile() throws Exception {
     seed("RST", 1);
     BridgeConfig config =
         BridgeConfig.of(
@@ -117,7 +116,7 @@ class RestartAndCrashIT {
   }
 
   @Test
-  void initial_scan_emits_current_rows_once_as_inserts_at_one_timestamp() throws Exception {
+  void initialScanEmitsCurrentRowsOnceAsInsertsAtOneTimestamp() throws Exception {
     seed("SCAN", 2);
     setOnHand("SCAN-01", 9);
     BigInteger beforeScan;
@@ -176,7 +175,7 @@ class RestartAndCrashIT {
   }
 
   @Test
-  void kill_9_of_the_bridge_process_mid_stream_loses_no_committed_change() throws Exception {
+  void kill9OfTheBridgeProcessMidStreamLosesNoCommittedChange() throws Exception {
     int keys = 50;
     int rounds = 40;
     seed("CRASH", keys);

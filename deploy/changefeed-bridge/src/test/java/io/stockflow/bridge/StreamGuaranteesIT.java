@@ -76,8 +76,7 @@ class StreamGuaranteesIT {
   }
 
   @Test
-  void each_key_keeps_its_commit_order_on_the_partition_its_key_hashes_to_and_resolved_holds()
-      throws Exception {
+  void eachKeyKeepsItsCommitOrderOnThePartitionItsKeyHashesToAndResolvedHolds() throws Exception {
     ChangefeedDeclaration feed =
         ChangefeedDeclaration.stockflow()
             .withPartitions(PARTITIONS)
@@ -196,8 +195,7 @@ class StreamGuaranteesIT {
   }
 
   @Test
-  void a_column_type_the_bridge_cannot_encode_stops_that_table_only_and_names_the_column()
-      throws Exception {
+  void aColumnTypeTheBridgeCannotEncodeStopsThatTableOnlyAndNamesTheColumn() throws Exception {
     stack.tx(
         "CREATE TABLE gadgets (id TEXT PRIMARY KEY, spot POINT)",
         "CREATE TABLE widgets (id TEXT PRIMARY KEY, n BIGINT NOT NULL)");

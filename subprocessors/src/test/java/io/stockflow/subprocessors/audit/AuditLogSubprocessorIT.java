@@ -39,7 +39,7 @@ class AuditLogSubprocessorIT {
   }
 
   @Test
-  void every_change_is_audited_once_even_when_delivered_twice() throws Exception {
+  void everyChangeIsAuditedOnceEvenWhenDeliveredTwice() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     ChangeEvent update =
         event(
@@ -64,7 +64,7 @@ class AuditLogSubprocessorIT {
   }
 
   @Test
-  void replay_requests_are_recorded_as_replays() throws Exception {
+  void replayRequestsAreRecordedAsReplays() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     audit.process(
         event(
@@ -81,8 +81,7 @@ class AuditLogSubprocessorIT {
   }
 
   @Test
-  void a_batch_is_one_insert_and_repeats_inside_or_across_batches_insert_nothing()
-      throws Exception {
+  void aBatchIsOneInsertAndRepeatsInsideOrAcrossBatchesInsertNothing() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     java.util.List<ChangeEvent> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 250; i++)

@@ -17,8 +17,7 @@ class AlertIT {
   @TempDir Path dir;
 
   @Test
-  void out_of_stock_alerts_once_notifies_the_webhook_and_resolves_when_stock_returns()
-      throws Exception {
+  void outOfStockAlertsOnceNotifiesTheWebhookAndResolvesWhenStockReturns() throws Exception {
     try (WebhookReceiver hooks = new WebhookReceiver();
         RealStack stack = new RealStack(dir, RealStack.testSettings(hooks.url("/alerts")))) {
       AlertClient alerts = new AlertClient(stack.client(), stack.taskQueue());

@@ -48,7 +48,7 @@ class OrderFulfilmentActivitiesIT {
   }
 
   @Test
-  void current_status_reads_the_order_row_and_null_when_there_is_none() {
+  void currentStatusReadsTheOrderRowAndNullWhenThereIsNone() {
     UUID id = UUID.randomUUID();
     sql.execute(
         "INSERT INTO orders (id, cart_id, location_id, status) VALUES (?, ?, 'SEA1', 'confirmed')",
@@ -64,7 +64,7 @@ class OrderFulfilmentActivitiesIT {
   }
 
   @Test
-  void an_order_late_alert_is_one_row_per_order() {
+  void anOrderLateAlertIsOneRowPerOrder() {
     boolean migrated =
         sql.fetchExists(
             sql.selectOne().from("flyway_schema_history").where("version = '41' AND success"));

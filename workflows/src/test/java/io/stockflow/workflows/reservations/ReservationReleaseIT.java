@@ -98,7 +98,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void the_activity_after_the_sweep_gives_nothing_back() {
+  void theActivityAfterTheSweepGivesNothingBack() {
     String id = holds("RL-A", 1, 3, "2001-01-01T00:00:00Z").get(0);
 
     ReservationSweep.Result swept = sweep().sweep(Instant.parse("2001-01-01T00:02:00Z"), null);
@@ -111,7 +111,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void the_sweep_after_the_activity_gives_nothing_back() {
+  void theSweepAfterTheActivityGivesNothingBack() {
     String id = holds("RL-B", 1, 3, "2002-01-01T00:00:00Z").get(0);
 
     assertThat(activity.expire(id)).isEqualTo(new ExpireResult(ExpiryOutcome.EXPIRED, null));
@@ -124,7 +124,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void activities_and_two_sweepers_at_once_release_each_hold_exactly_once() throws Exception {
+  void activitiesAndTwoSweepersAtOnceReleaseEachHoldExactlyOnce() throws Exception {
     int n = 120;
     List<String> ids = holds("RL-C", n, 2, "2003-01-01T00:00:00Z");
     Instant now = Instant.parse("2003-01-01T00:02:00Z");

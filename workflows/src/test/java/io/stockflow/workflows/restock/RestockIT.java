@@ -33,8 +33,7 @@ class RestockIT {
   }
 
   @Test
-  void two_triggers_create_exactly_one_purchase_order_and_the_receipt_completes_the_episode()
-      throws Exception {
+  void twoTriggersCreateExactlyOnePurchaseOrderAndTheReceiptCompletesTheEpisode() throws Exception {
     stack.seedRow("JERKY-TERIYAKI-3OZ", "SEA1", 40, 20, 5, 150);
     // A sale takes the row below its reorder point; the subprocessor would see this change twice
     // (at-least-once), and then the echo of the workflow's own in_transit_in write.
@@ -98,8 +97,7 @@ class RestockIT {
   }
 
   @Test
-  void terminated_episode_re_driven_after_the_goods_arrived_adopts_and_closes_its_order()
-      throws Exception {
+  void terminatedEpisodeReDrivenAfterTheGoodsArrivedAdoptsAndClosesItsOrder() throws Exception {
     stack.seedRow("JERKY-PEPPERED-3OZ", "SEA1", 3, 10, 0, 50);
     var trigger = stack.snapshot("JERKY-PEPPERED-3OZ", "SEA1");
     restock.onStockChanged(trigger);

@@ -36,8 +36,7 @@ class StreamWorkflowBaseIT {
   @TempDir Path dir;
 
   @Test
-  void concurrent_signals_across_continue_as_new_are_neither_lost_nor_duplicated()
-      throws Exception {
+  void concurrentSignalsAcrossContinueAsNewAreNeitherLostNorDuplicated() throws Exception {
     List<String> recorded = Collections.synchronizedList(new ArrayList<>());
     Set<String> runs = ConcurrentHashMap.newKeySet();
     try (TemporalDevServer temporal =

@@ -131,7 +131,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void many_skus_of_one_bucket_are_projected_together_at_most_once_per_interval() {
+  void manySkusOfOneBucketAreProjectedTogetherAtMostOncePerInterval() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -169,8 +169,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void
-      a_dead_webhook_holds_back_only_its_channel_while_the_bucket_continues_as_new_with_a_bounded_history() {
+  void aDeadWebhookHoldsBackOnlyItsChannelWhileTheBucketContinuesAsNewWithABoundedHistory() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -254,7 +253,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void a_push_the_channel_rejects_for_good_is_dropped_and_the_others_go_on() {
+  void aPushTheChannelRejectsForGoodIsDroppedAndTheOthersGoOn() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -270,7 +269,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void a_sku_belongs_to_one_bucket_and_the_client_refuses_to_send_it_elsewhere() {
+  void aSkuBelongsToOneBucketAndTheClientRefusesToSendItElsewhere() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -296,7 +295,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void available_to_sell_status_bands() {
+  void availableToSellStatusBands() {
     assertThat(ChannelSyncActivitiesImpl.status(0, 5)).isEqualTo("out_of_stock");
     assertThat(ChannelSyncActivitiesImpl.status(5, 5)).isEqualTo("low_stock");
     assertThat(ChannelSyncActivitiesImpl.status(6, 5)).isEqualTo("in_stock");

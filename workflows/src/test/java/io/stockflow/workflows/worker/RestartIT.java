@@ -39,8 +39,7 @@ class RestartIT {
   @TempDir Path dir;
 
   @Test
-  void
-      worker_and_temporal_restarts_mid_flight_end_with_every_workflow_completed_and_one_effect_each() {
+  void workerAndTemporalRestartsMidFlightEndWithEveryWorkflowCompletedAndOneEffectEach() {
     try (WebhookReceiver hooks = new WebhookReceiver();
         RealStack stack = new RealStack(dir, RealStack.testSettings(hooks.url("/alerts")))) {
       var sql = stack.sql;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** CockroachDB's json.Format (pkg/util/json/json.go): ", " and ": ", keys sorted by bytes. */
 class CrdbJsonTest {
   @Test
-  void objects_are_sorted_by_utf8_bytes_with_cockroachdb_separators() {
+  void objectsAreSortedByUtf8BytesWithCockroachdbSeparators() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("é", 1);
     o.put("b", 2);

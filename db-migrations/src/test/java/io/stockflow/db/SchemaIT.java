@@ -4,9 +4,7 @@ import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.time.OffsetDateTime;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -15,25 +13,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database itself refuses what would corrupt inventory, whoever writes: the API or an associate
  * in psql.
  */
 class SchemaIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
 
   @BeforeAll
-  static void migrate() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(pg.dataSource());
-    sql = Database.dsl(pg.dataSource());
+  static void seed() {
+    sql = Database.dsl(postgres.dataSource());
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle FC', 'fulfilment_centre', 'us-west')");
     sql.execute(
@@ -41,11 +38,6 @@ class SchemaIT {
     sql.execute(
         "INSERT INTO inventory_levels (sku, location_id, on_hand, allocated, reserved, reorder_point, max_stock)"
             + " VALUES ('JERKY-TERIYAKI-3OZ', 'SEA1', 10, 2, 3, 4, 40)");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
   }
 
   @Test

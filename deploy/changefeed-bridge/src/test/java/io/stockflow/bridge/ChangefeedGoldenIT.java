@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,13 +50,12 @@ class ChangefeedGoldenIT {
           false);
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
   static PostgresChangefeedBridge bridge;
   static TopicProbe probe;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = TestStack.start(dir);
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
     bridge =
@@ -68,7 +68,6 @@ class ChangefeedGoldenIT {
   static void stop() {
     if (probe != null) probe.close();
     if (bridge != null) bridge.close();
-    if (stack != null) stack.close();
   }
 
   /** Runs {@code sql} in one transaction and returns the database clock before and after. */

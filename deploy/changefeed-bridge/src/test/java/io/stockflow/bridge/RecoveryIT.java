@@ -26,9 +26,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,18 +48,12 @@ class RecoveryIT {
           false);
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = TestStack.start(dir);
+  static void seedLocation() throws Exception {
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
   }
 
   static BridgeConfig config(String name, ChangefeedDeclaration feed) {

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Nothing committed is lost across a clean restart or a kill -9 of the bridge process. */
@@ -31,18 +31,12 @@ class RestartAndCrashIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = TestStack.start(dir);
+  static void seedLocation() throws Exception {
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
   }
 
   static void seed(String prefix, int keys) throws Exception {

@@ -26,9 +26,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Per-key order and partitioning, resolved semantics, and tables the bridge cannot encode. */
@@ -37,18 +37,12 @@ class StreamGuaranteesIT {
   static final int PARTITIONS = 3;
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = TestStack.start(dir);
+  static void seedLocation() throws Exception {
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
   }
 
   static BridgeConfig config(ChangefeedDeclaration feed, String name) {

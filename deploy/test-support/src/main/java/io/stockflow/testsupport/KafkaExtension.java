@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.stockflow.embedded.EmbeddedKafkaBroker;
 import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,28 +32,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaExtension implements BeforeAllCallback {
   private static final String SERVER = "kafka";
 
-  private volatile Broker broker;
+  private volatile EmbeddedKafkaBroker broker;
 
   /** host:port of the broker; valid from the class's start. */
   public String bootstrapServers() {
-    Broker b = broker;
+    EmbeddedKafkaBroker b = broker;
     if (b == null) throw new IllegalStateException("the broker starts with the first test class");
-    return b.kafka.bootstrapServers();
+    return b.bootstrapServers();
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    broker = SharedServers.get(context, SERVER, Broker.class, Broker::start);
+    broker =
+        SharedServers.get(
+            context,
+            SERVER,
+            EmbeddedKafkaBroker.class,
+            dir -> EmbeddedKafkaBroker.startForTests(dir, Ports.free(), Ports.free(), 1));
     context
         .getStore(SharedServers.NAMESPACE)
         .getOrComputeIfAbsent(this, k -> new ClassCleanup(broker), ClassCleanup.class);
   }
 
   /** Deletes the class's consumer groups and topics when the class's context closes. */
-  private record ClassCleanup(Broker broker) implements AutoCloseable {
+  private record ClassCleanup(EmbeddedKafkaBroker broker) implements AutoCloseable {
     @Override
     public void close() throws Exception {
-      try (Admin admin = Admin.create(KafkaClients.admin(broker.kafka.bootstrapServers()))) {
+      try (Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
         // A group whose last member has just left may still be rebalancing: retry briefly.
         await("consumer groups deleted")
             .atMost(Duration.ofSeconds(30))
@@ -74,30 +78,6 @@ public final class KafkaExtension implements BeforeAllCallback {
         await("topics deleted")
             .atMost(Duration.ofSeconds(30))
             .until(() -> admin.listTopics().names().get().isEmpty());
-      }
-    }
-  }
-
-  /** The JVM's broker. */
-  static final class Broker implements AutoCloseable {
-    private final EmbeddedKafkaBroker kafka;
-    private final Path dir;
-
-    private Broker(EmbeddedKafkaBroker kafka, Path dir) {
-      this.kafka = kafka;
-      this.dir = dir;
-    }
-
-    static Broker start(Path dir) {
-      return new Broker(EmbeddedKafkaBroker.start(dir, Ports.free(), Ports.free(), 1), dir);
-    }
-
-    @Override
-    public void close() {
-      try {
-        kafka.close();
-      } finally {
-        SharedServers.delete(dir);
       }
     }
   }

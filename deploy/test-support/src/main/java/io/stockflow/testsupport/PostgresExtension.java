@@ -166,15 +166,13 @@ public final class PostgresExtension
   /** The JVM's PostgreSQL server. */
   static final class Server implements AutoCloseable {
     private final EmbeddedPostgresServer postgres;
-    private final java.nio.file.Path dir;
 
-    private Server(EmbeddedPostgresServer postgres, java.nio.file.Path dir) {
+    private Server(EmbeddedPostgresServer postgres) {
       this.postgres = postgres;
-      this.dir = dir;
     }
 
     static Server start(java.nio.file.Path dir) {
-      return new Server(EmbeddedPostgresServer.start(dir.resolve("data"), Ports.free()), dir);
+      return new Server(EmbeddedPostgresServer.startForTests(dir.resolve("data"), Ports.free()));
     }
 
     String jdbcUrl(String database) {
@@ -258,11 +256,7 @@ public final class PostgresExtension
 
     @Override
     public void close() {
-      try {
-        postgres.close();
-      } finally {
-        SharedServers.delete(dir);
-      }
+      postgres.close();
     }
   }
 }

@@ -21,17 +21,43 @@ final class SharedServers {
 
   private SharedServers() {}
 
-  /** The JVM-wide value under {@code key}, created by {@code start} on first use. */
+  /**
+   * The JVM-wide server under {@code key}, started by {@code start} in a new temporary directory on
+   * first use; when the run ends it is closed and the directory deleted.
+   */
   static <T extends AutoCloseable> T get(
       ExtensionContext context, String key, Class<T> type, Function<Path, T> start) {
-    return context
-        .getRoot()
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent(key, k -> start.apply(newDirectory(key)), type);
+    Running running =
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(key, k -> Running.start(key, start), Running.class);
+    return type.cast(running.server);
   }
 
-  /** A temporary directory for one server's data, deleted by {@link #delete}. */
-  static Path newDirectory(String name) {
+  /** A server and its data directory. */
+  private record Running(AutoCloseable server, Path dir) implements AutoCloseable {
+    static Running start(String name, Function<Path, ? extends AutoCloseable> start) {
+      Path dir = newDirectory(name);
+      try {
+        return new Running(start.apply(dir), dir);
+      } catch (RuntimeException | Error e) {
+        delete(dir);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        server.close();
+      } finally {
+        delete(dir);
+      }
+    }
+  }
+
+  private static Path newDirectory(String name) {
     try {
       return Files.createTempDirectory("stockflow-test-" + name.replaceAll("[^A-Za-z0-9]", "-"));
     } catch (IOException e) {
@@ -40,7 +66,7 @@ final class SharedServers {
   }
 
   /** Deletes {@code dir} and everything under it; a server's files are worthless after its run. */
-  static void delete(Path dir) {
+  private static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

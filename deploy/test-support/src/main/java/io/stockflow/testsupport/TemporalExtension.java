@@ -2,7 +2,6 @@ package io.stockflow.testsupport;
 
 import io.stockflow.embedded.Ports;
 import io.stockflow.embedded.TemporalDevServer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +28,7 @@ public final class TemporalExtension implements BeforeAllCallback {
   private static final AtomicInteger CLASSES = new AtomicInteger();
 
   private final Map<String, String> searchAttributes;
-  private volatile Server server;
+  private volatile TemporalDevServer server;
   private volatile String taskQueue;
 
   private TemporalExtension(Map<String, String> searchAttributes) {
@@ -43,9 +42,9 @@ public final class TemporalExtension implements BeforeAllCallback {
 
   /** host:port of the dev server's gRPC frontend; valid from the class's start. */
   public String target() {
-    Server s = server;
+    TemporalDevServer s = server;
     if (s == null) throw new IllegalStateException("the server starts with the first test class");
-    return s.temporal.target();
+    return s.target();
   }
 
   /** The running class's own task queue. */
@@ -61,34 +60,9 @@ public final class TemporalExtension implements BeforeAllCallback {
         SharedServers.get(
             context,
             "temporal" + searchAttributes,
-            Server.class,
-            dir -> Server.start(dir, searchAttributes));
+            TemporalDevServer.class,
+            dir -> TemporalDevServer.start(dir, Ports.free(), Ports.free(), searchAttributes));
     taskQueue =
         "it-" + CLASSES.incrementAndGet() + "-" + context.getRequiredTestClass().getSimpleName();
-  }
-
-  /** The JVM's dev server. */
-  static final class Server implements AutoCloseable {
-    private final TemporalDevServer temporal;
-    private final Path dir;
-
-    private Server(TemporalDevServer temporal, Path dir) {
-      this.temporal = temporal;
-      this.dir = dir;
-    }
-
-    static Server start(Path dir, Map<String, String> searchAttributes) {
-      return new Server(
-          TemporalDevServer.start(dir, Ports.free(), Ports.free(), searchAttributes), dir);
-    }
-
-    @Override
-    public void close() {
-      try {
-        temporal.close();
-      } finally {
-        SharedServers.delete(dir);
-      }
-    }
   }
 }

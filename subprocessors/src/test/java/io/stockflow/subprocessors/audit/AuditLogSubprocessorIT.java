@@ -11,31 +11,24 @@ import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Operation;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuditLogSubprocessorIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
 
   @BeforeAll
-  static void start() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(pg.dataSource());
-    sql = Database.dsl(pg.dataSource());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
+  static void connect() {
+    sql = Database.dsl(postgres.dataSource());
   }
 
   @Test

@@ -6,45 +6,37 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
+import io.stockflow.testsupport.PostgresExtension;
 import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.alerts.AlertActivitiesImpl;
 import io.stockflow.workflows.alerts.AlertInput;
 import io.stockflow.workflows.alerts.AlertKind;
 import io.stockflow.workflows.alerts.AlertPolicy;
 import io.stockflow.workflows.alerts.AlertRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The order fulfilment SLA's database side, on embedded PostgreSQL with the real migrations. */
 class OrderFulfilmentActivitiesIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer postgres;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
   static Transactions transactions;
 
   @BeforeAll
   static void start() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(postgres.dataSource());
     sql = Database.dsl(postgres.dataSource());
     transactions = new Transactions(sql);
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre',"
             + " 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (postgres != null) postgres.close();
   }
 
   @Test

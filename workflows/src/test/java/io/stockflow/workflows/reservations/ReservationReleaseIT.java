@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.reservations.ReservationSweep;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two paths that end an expired hold — the reservation-expiry activity (the real {@link
@@ -29,27 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing, so the stock comes back exactly once, in either order and when they run at once.
  */
 class ReservationReleaseIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer postgres;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
   static Transactions transactions;
   static ReservationExpiryActivitiesImpl activity;
 
   @BeforeAll
   static void start() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(postgres.dataSource());
     sql = Database.dsl(postgres.dataSource());
     transactions = new Transactions(sql);
     activity = new ReservationExpiryActivitiesImpl(transactions);
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('RL', 'RL', 'fulfilment_centre',"
             + " 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (postgres != null) postgres.close();
   }
 
   /**

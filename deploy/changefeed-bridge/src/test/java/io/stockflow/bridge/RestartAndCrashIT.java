@@ -230,9 +230,16 @@ class RestartAndCrashIT {
   static Process startChild(Path data, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = data.resolveSibling("bridge-" + name + ".log");
+    // A short-lived JVM on a 2-core machine: the C1 compiler and the serial collector start it in
+    // less CPU than C2 and G1's background threads, which compete with the test's own JVM.
     ProcessBuilder pb =
         new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), BridgeMain.class.getName())
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BridgeMain.class.getName())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("STOCKFLOW_DATABASE_URL", stack.jdbcUrl());

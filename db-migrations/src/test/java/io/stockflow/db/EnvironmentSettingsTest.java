@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvironmentSettingsTest {
   @Test
-  void a_property_maps_to_the_environment_variable_micronaut_reads() {
+  void aPropertyMapsToTheEnvironmentVariableMicronautReads() {
     assertThat(EnvironmentSettings.variable("stockflow.database.pool-size"))
         .isEqualTo("STOCKFLOW_DATABASE_POOL_SIZE");
     assertThat(EnvironmentSettings.variable("stockflow.bridge.data-dir"))
@@ -17,7 +17,7 @@ class EnvironmentSettingsTest {
   }
 
   @Test
-  void a_system_property_wins_over_the_environment_variable() {
+  void aSystemPropertyWinsOverTheEnvironmentVariable() {
     Properties system = new Properties();
     system.setProperty("stockflow.roles", "api");
     var settings = new EnvironmentSettings(Map.of("STOCKFLOW_ROLES", "worker"), system);
@@ -26,7 +26,7 @@ class EnvironmentSettingsTest {
   }
 
   @Test
-  void the_environment_variable_is_read_when_no_system_property_is_set() {
+  void theEnvironmentVariableIsReadWhenNoSystemPropertyIsSet() {
     var settings = new EnvironmentSettings(Map.of("STOCKFLOW_ROLES", "worker"), new Properties());
 
     assertThat(settings.get("stockflow.roles")).contains("worker");
@@ -34,7 +34,7 @@ class EnvironmentSettingsTest {
   }
 
   @Test
-  void an_unset_or_blank_setting_takes_the_default_or_fails_naming_its_variable() {
+  void anUnsetOrBlankSettingTakesTheDefaultOrFailsNamingItsVariable() {
     var settings = new EnvironmentSettings(Map.of("STOCKFLOW_BRIDGE_SLOT", " "), new Properties());
 
     assertThat(settings.get("stockflow.bridge.slot")).isEmpty();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonTest {
   @Test
-  void instants_are_written_as_iso_text() throws Exception {
+  void instantsAreWrittenAsIsoText() throws Exception {
     String json =
         Json.mapper().writeValueAsString(Map.of("at", Instant.parse("2026-12-03T08:15:00Z")));
 

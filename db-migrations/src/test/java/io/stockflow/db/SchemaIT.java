@@ -4,9 +4,7 @@ import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.time.OffsetDateTime;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -15,25 +13,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database itself refuses what would corrupt inventory, whoever writes: the API or an associate
  * in psql.
  */
 class SchemaIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
 
   @BeforeAll
-  static void migrate() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(pg.dataSource());
-    sql = Database.dsl(pg.dataSource());
+  static void seed() {
+    sql = Database.dsl(postgres.dataSource());
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle FC', 'fulfilment_centre', 'us-west')");
     sql.execute(
@@ -43,13 +40,8 @@ class SchemaIT {
             + " VALUES ('JERKY-TERIYAKI-3OZ', 'SEA1', 10, 2, 3, 4, 40)");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
-  }
-
   @Test
-  void overselling_by_direct_sql_fails_with_the_constraint_name() {
+  void oversellingByDirectSqlFailsWithTheConstraintName() {
     assertThatThrownBy(
             () ->
                 sql.execute(
@@ -60,7 +52,7 @@ class SchemaIT {
   }
 
   @Test
-  void negative_quantities_fail_with_the_constraint_name() {
+  void negativeQuantitiesFailWithTheConstraintName() {
     assertThatThrownBy(
             () ->
                 sql.execute(
@@ -78,7 +70,7 @@ class SchemaIT {
   }
 
   @Test
-  void last_updated_moves_on_every_write_and_a_replay_keeps_its_own_value() {
+  void lastUpdatedMovesOnEveryWriteAndAReplayKeepsItsOwnValue() {
     OffsetDateTime before = lastUpdated();
     sql.execute("UPDATE inventory_levels SET damaged = damaged WHERE location_id = 'SEA1'");
     OffsetDateTime afterWrite = lastUpdated();
@@ -94,7 +86,7 @@ class SchemaIT {
 
   /** As CockroachDB's ON UPDATE now(): one timestamp per transaction, and a SET list wins. */
   @Test
-  void last_updated_is_the_transactions_time_and_naming_it_in_set_keeps_what_is_set() {
+  void lastUpdatedIsTheTransactionsTimeAndNamingItInSetKeepsWhatIsSet() {
     OffsetDateTime[] seen =
         sql.transactionResult(
             cfg -> {
@@ -123,7 +115,7 @@ class SchemaIT {
   }
 
   @Test
-  void serialization_failures_are_retried_until_the_transaction_commits() throws Exception {
+  void serializationFailuresAreRetriedUntilTheTransactionCommits() throws Exception {
     Transactions tx = new Transactions(sql);
     int workers = 4;
     CyclicBarrier together = new CyclicBarrier(workers);

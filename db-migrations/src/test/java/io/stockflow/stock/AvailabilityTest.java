@@ -14,13 +14,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AvailabilityTest {
 
   @Test
-  void available_is_on_hand_less_allocated_and_reserved() {
+  void availableIsOnHandLessAllocatedAndReserved() {
     assertThat(Availability.available(10, 3, 2)).isEqualTo(5);
     assertThat(Availability.available(5, 3, 2)).isEqualTo(0);
   }
 
   @Test
-  void the_sql_form_is_the_same_formula() {
+  void theSqlFormIsTheSameFormula() {
     Settings unquoted = new Settings().withRenderQuotedNames(RenderQuotedNames.NEVER);
     assertThat(DSL.using(SQLDialect.POSTGRES, unquoted).render(Availability.AVAILABLE))
         .isEqualTo(
@@ -29,7 +29,7 @@ class AvailabilityTest {
 
   @ParameterizedTest(name = "available {0}, safety stock {1}: {2} to sell")
   @CsvSource({"10, 4, 6", "4, 4, 0", "3, 4, 0", "0, 0, 0", "7, 0, 7"})
-  void available_to_sell_holds_back_safety_stock_and_never_goes_below_zero(
+  void availableToSellHoldsBackSafetyStockAndNeverGoesBelowZero(
       long available, long safetyStock, long toSell) {
     assertThat(Availability.availableToSell(available, safetyStock)).isEqualTo(toSell);
   }
@@ -46,13 +46,13 @@ class AvailabilityTest {
     "0, 1, IN_STOCK",
     "0, 0, OUT_OF_STOCK"
   })
-  void status_bands_follow_the_low_stock_threshold(
+  void statusBandsFollowTheLowStockThreshold(
       long threshold, long availableToSell, AvailabilityStatus status) {
     assertThat(new AvailabilitySettings(threshold).status(availableToSell)).isEqualTo(status);
   }
 
   @Test
-  void statuses_are_stored_in_lower_case() {
+  void statusesAreStoredInLowerCase() {
     assertThat(DbCode.codes(AvailabilityStatus.values()))
         .containsExactly("in_stock", "low_stock", "out_of_stock");
     assertThat(DbCode.fromCode(AvailabilityStatus.class, "low_stock"))
@@ -62,7 +62,7 @@ class AvailabilityTest {
   }
 
   @Test
-  void a_negative_threshold_is_refused() {
+  void aNegativeThresholdIsRefused() {
     assertThatThrownBy(() -> new AvailabilitySettings(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("stockflow.availability.low-stock-threshold");

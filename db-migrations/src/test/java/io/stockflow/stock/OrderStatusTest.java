@@ -27,14 +27,14 @@ class OrderStatusTest {
     "cancelled,pending,false",
     "cancelled,confirmed,false"
   })
-  void only_the_lifecycle_moves_are_legal(String from, String to, boolean legal) {
+  void onlyTheLifecycleMovesAreLegal(String from, String to, boolean legal) {
     assertThat(OrderStatus.of(from).orElseThrow().canMoveTo(OrderStatus.of(to).orElseThrow()))
         .isEqualTo(legal);
   }
 
   @ParameterizedTest
   @CsvSource({"pending", "confirmed", "picked", "packed", "shipped", "delivered", "cancelled"})
-  void codes_round_trip(String code) {
+  void codesRoundTrip(String code) {
     assertThat(OrderStatus.of(code).orElseThrow().code()).isEqualTo(code);
   }
 
@@ -50,7 +50,7 @@ class OrderStatusTest {
     // A status added to the table later reads as still in progress.
     "on_hold,   true,  false, false"
   })
-  void the_fulfilment_sla_reads_statuses_as_text(
+  void theFulfilmentSlaReadsStatusesAsText(
       String code, boolean inFulfilment, boolean terminal, boolean shipped) {
     assertThat(OrderStatus.isInFulfilment(code)).isEqualTo(inFulfilment);
     assertThat(OrderStatus.isTerminal(code)).isEqualTo(terminal);

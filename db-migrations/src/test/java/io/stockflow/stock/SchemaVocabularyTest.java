@@ -37,7 +37,7 @@ class SchemaVocabularyTest {
     "channel_availability_status_valid, AvailabilityStatus",
     "inventory_adjustments_kind_valid, AdjustmentKind"
   })
-  void each_enum_lists_the_values_of_its_check_constraint(String constraint, String enumName)
+  void eachEnumListsTheValuesOfItsCheckConstraint(String constraint, String enumName)
       throws Exception {
     Class<?> type = Class.forName("io.stockflow.stock." + enumName);
     List<String> codes =

@@ -22,7 +22,7 @@ class StockLevelTest {
     "15, false, false, false",
     "15, true,  true,  false"
   })
-  void a_sellable_receivable_row_at_or_below_its_reorder_point_needs_restock(
+  void aSellableReceivableRowAtOrBelowItsReorderPointNeedsRestock(
       long reorderPoint, boolean sellable, boolean receivingBlocked, boolean needsRestock) {
     assertThat(level(reorderPoint, 0, sellable, receivingBlocked).needsRestock())
         .isEqualTo(needsRestock);
@@ -30,7 +30,7 @@ class StockLevelTest {
 
   @ParameterizedTest(name = "max {0}, on hand {1}, in transit {2}: order {3}")
   @CsvSource({"100, 20, 0, 80", "100, 20, 30, 50", "100, 90, 10, 0", "50, 60, 0, -10"})
-  void a_restock_fills_the_shelf_counting_what_is_on_its_way(
+  void aRestockFillsTheShelfCountingWhatIsOnItsWay(
       long maxStock, long onHand, long inTransitIn, long quantity) {
     // Allocated and reserved units are still on the shelf: they do not change the order.
     assertThat(new StockLevel(onHand, 5, 5, inTransitIn, 0, 0, maxStock, true, false))
@@ -47,14 +47,14 @@ class StockLevelTest {
     "0,  14, true,  IN_STOCK",
     "15, 0,  false, IN_STOCK"
   })
-  void the_alert_band_uses_the_rows_reorder_point_or_safety_stock(
+  void theAlertBandUsesTheRowsReorderPointOrSafetyStock(
       long reorderPoint, long safetyStock, boolean sellable, AvailabilityStatus band) {
     assertThat(level(reorderPoint, safetyStock, sellable, false).band()).isEqualTo(band);
   }
 
   @ParameterizedTest(name = "sellable {0}: {1}")
   @CsvSource({"true, OUT_OF_STOCK", "false, IN_STOCK"})
-  void nothing_available_is_out_of_stock_where_the_location_sells(
+  void nothingAvailableIsOutOfStockWhereTheLocationSells(
       boolean sellable, AvailabilityStatus band) {
     assertThat(new StockLevel(5, 3, 2, 0, 10, 0, 0, sellable, false).band()).isEqualTo(band);
   }

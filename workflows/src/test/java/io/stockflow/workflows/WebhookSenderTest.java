@@ -47,13 +47,13 @@ class WebhookSenderTest {
   }
 
   @Test
-  void a_2xx_is_delivered_with_the_idempotency_key_and_a_json_body() {
+  void a2xxIsDeliveredWithTheIdempotencyKeyAndAJsonBody() {
     sender.post(url(204), "k-1", Map.of("sku", "A"));
     assertThat(received).containsExactly("k-1 {\"sku\":\"A\"}");
   }
 
   @Test
-  void server_errors_timeouts_and_throttling_are_retryable() {
+  void serverErrorsTimeoutsAndThrottlingAreRetryable() {
     for (int status : new int[] {500, 503, 408, 429}) {
       assertThatThrownBy(() -> sender.post(url(status), "k", Map.of()))
           .isNotInstanceOf(ApplicationFailure.class)
@@ -62,7 +62,7 @@ class WebhookSenderTest {
   }
 
   @Test
-  void other_client_errors_fail_without_retry() {
+  void otherClientErrorsFailWithoutRetry() {
     assertThatThrownBy(() -> sender.post(url(400), "k", Map.of()))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
@@ -73,7 +73,7 @@ class WebhookSenderTest {
   }
 
   @Test
-  void an_unreachable_receiver_is_retryable() {
+  void anUnreachableReceiverIsRetryable() {
     server.stop(0);
     assertThatThrownBy(() -> sender.post(url(200), "k", Map.of()))
         .isInstanceOf(IllegalStateException.class)

@@ -29,7 +29,7 @@ class WorkflowReplayTest {
     "order-fulfilment-shipped, ORDER",
     "order-fulfilment-late, ORDER"
   })
-  void recorded_history_replays_against_current_code(String history, Kind kind) throws Exception {
+  void recordedHistoryReplaysAgainstCurrentCode(String history, Kind kind) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/" + history + ".json", kind.impl, kind.others);
   }

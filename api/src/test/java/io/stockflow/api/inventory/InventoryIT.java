@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class InventoryIT extends ApiIT {
 
   @Test
-  void availability_counts_sellable_rows_holds_back_safety_stock_and_says_only_n_left() {
+  void availabilityCountsSellableRowsHoldsBackSafetyStockAndSaysOnlyNLeft() {
     location("A1-W", "us-west");
     location("A1-E", "us-east");
     location("A1-X", "us-east");
@@ -49,7 +49,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void unknown_sku_or_location_is_a_404_naming_it() {
+  void unknownSkuOrLocationIsA404NamingIt() {
     location("A2-L", "us-west");
     sku("A2-SKU");
     assertThat(channel().get("/inventory/NOPE").problemType()).isEqualTo("sku-not-found");
@@ -66,7 +66,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void receiving_creates_the_row_and_against_a_purchase_order_marks_it_received() {
+  void receivingCreatesTheRowAndAgainstAPurchaseOrderMarksItReceived() {
     location("A3-L", "us-west");
     sku("A3-SKU");
 
@@ -110,7 +110,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void receiving_is_refused_when_blocked_and_for_absurd_quantities() {
+  void receivingIsRefusedWhenBlockedAndForAbsurdQuantities() {
     location("A4-L", "us-west");
     sku("A4-SKU");
     stock("A4-SKU", "A4-L", 1);
@@ -139,7 +139,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void cycle_count_sets_on_hand_and_records_variance_and_reason() {
+  void cycleCountSetsOnHandAndRecordsVarianceAndReason() {
     location("A5-L", "us-west");
     sku("A5-SKU");
     stock("A5-SKU", "A5-L", 20);
@@ -162,7 +162,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void a_count_below_what_is_promised_is_a_409_naming_the_constraint_and_changes_nothing() {
+  void aCountBelowWhatIsPromisedIsA409NamingTheConstraintAndChangesNothing() {
     location("A6-L", "us-west");
     sku("A6-SKU");
     stock("A6-SKU", "A6-L", 20);
@@ -185,7 +185,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void damage_moves_available_units_to_damaged_and_refuses_promised_ones() {
+  void damageMovesAvailableUnitsToDamagedAndRefusesPromisedOnes() {
     location("A7-L", "us-west");
     sku("A7-SKU");
     stock("A7-SKU", "A7-L", 10);
@@ -211,7 +211,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void a_transfer_goes_out_into_transit_and_arrives() {
+  void aTransferGoesOutIntoTransitAndArrives() {
     location("A8-S", "us-west");
     location("A8-D", "us-east");
     sku("A8-SKU");
@@ -250,7 +250,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void thresholds_are_set_and_an_inconsistent_maximum_is_refused() {
+  void thresholdsAreSetAndAnInconsistentMaximumIsRefused() {
     location("A9-L", "us-west");
     sku("A9-SKU");
     stock("A9-SKU", "A9-L", 10);
@@ -283,7 +283,7 @@ class InventoryIT extends ApiIT {
   }
 
   @Test
-  void a_channel_may_read_availability_but_not_move_stock() {
+  void aChannelMayReadAvailabilityButNotMoveStock() {
     location("A10-L", "us-west");
     sku("A10-SKU");
     stock("A10-SKU", "A10-L", 10);

@@ -47,7 +47,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void replay_by_key_touches_exactly_that_row_and_only_last_updated() {
+  void replayByKeyTouchesExactlyThatRowAndOnlyLastUpdated() {
     String p = seedAndAge(1);
     List<Long> before = levels(p + "X", p + "A");
 
@@ -64,7 +64,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void replay_by_column_filter_touches_every_matching_row() {
+  void replayByColumnFilterTouchesEveryMatchingRow() {
     String p = seedAndAge(2);
     Http.Response r =
         ops()
@@ -87,7 +87,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void replay_refuses_unknown_tables_columns_bad_values_and_empty_filters_changing_nothing() {
+  void replayRefusesUnknownTablesColumnsBadValuesAndEmptyFiltersChangingNothing() {
     String p = seedAndAge(3);
     List<String> before = snapshot();
 
@@ -134,7 +134,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void replay_of_a_whole_table_must_be_explicit() {
+  void replayOfAWholeTableMustBeExplicit() {
     String p = seedAndAge(4);
     Http.Response r = ops().post("/ops/replay", "{\"table\":\"inventory_levels\",\"all\":true}");
     assertThat(r.status()).isEqualTo(200);
@@ -143,7 +143,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void dead_letters_are_listed_and_redriven_through_the_backend() {
+  void deadLettersAreListedAndRedrivenThroughTheBackend() {
     Http.Response list = ops().get("/ops/dead-letters?status=pending&limit=10");
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.body()).hasSize(1);
@@ -174,7 +174,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void status_pause_and_resume_go_through_the_backend() {
+  void statusPauseAndResumeGoThroughTheBackend() {
     Http.Response status = ops().get("/ops/status");
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.body().path("feeds").get(0).path("watermarkLagSeconds").asDouble())
@@ -203,7 +203,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void an_alert_is_acknowledged_once_by_the_caller() {
+  void anAlertIsAcknowledgedOnceByTheCaller() {
     Http.Response first = ops().post("/ops/alerts/" + FakeOpsBackend.ALERT + "/acknowledge", null);
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.body().path("outcome").asText()).isEqualTo("ACKNOWLEDGED");
@@ -223,7 +223,7 @@ class OpsIT extends ApiIT {
   }
 
   @Test
-  void only_ops_may_use_ops_endpoints() {
+  void onlyOpsMayUseOpsEndpoints() {
     assertThat(
             associate()
                 .post("/ops/replay", "{\"table\":\"inventory_levels\",\"all\":true}")

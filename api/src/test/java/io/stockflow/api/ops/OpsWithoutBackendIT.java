@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class OpsWithoutBackendIT extends ApiIT {
 
   @Test
-  void backend_endpoints_answer_503_but_replay_still_works() {
+  void backendEndpointsAnswer503ButReplayStillWorks() {
     Http.Response status = ops().get("/ops/status");
     assertThat(status.status()).isEqualTo(503);
     assertThat(status.problemType()).isEqualTo("ops-backend-unavailable");

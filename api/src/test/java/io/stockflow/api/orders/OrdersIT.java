@@ -43,7 +43,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void an_order_is_created_from_a_confirmed_cart_once() {
+  void anOrderIsCreatedFromAConfirmedCartOnce() {
     String id = confirmedOrder("O1");
 
     Http.Response again = channel().post("/orders", "{\"cartId\":\"cart-O1\"}");
@@ -63,7 +63,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void an_order_needs_confirmed_reservations() {
+  void anOrderNeedsConfirmedReservations() {
     location("O2-L", "us-west");
     sku("O2-X");
     stock("O2-X", "O2-L", 10);
@@ -88,7 +88,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void the_full_lifecycle_ships_allocated_stock_out_of_the_building() {
+  void theFullLifecycleShipsAllocatedStockOutOfTheBuilding() {
     String id = confirmedOrder("O3");
     assertThat(levels("O3-X", "O3-L")).containsExactly(10L, 2L, 0L, 0L, 0L, 0L);
 
@@ -111,7 +111,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void cancelling_releases_the_allocation() {
+  void cancellingReleasesTheAllocation() {
     String id = confirmedOrder("O4");
     assertThat(move(channel(), id, "confirmed").status()).isEqualTo(200);
     assertThat(move(associate(), id, "picked").status()).isEqualTo(200);
@@ -124,7 +124,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void illegal_transitions_are_409_naming_from_and_to_and_change_nothing() {
+  void illegalTransitionsAre409NamingFromAndToAndChangeNothing() {
     String id = confirmedOrder("O5");
     List<String> before = snapshot();
 
@@ -152,7 +152,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void a_channel_cannot_do_warehouse_transitions() {
+  void aChannelCannotDoWarehouseTransitions() {
     String id = confirmedOrder("O6");
     move(channel(), id, "confirmed");
     List<String> before = snapshot();
@@ -162,7 +162,7 @@ class OrdersIT extends ApiIT {
   }
 
   @Test
-  void unknown_or_malformed_order_ids() {
+  void unknownOrMalformedOrderIds() {
     assertThat(channel().get("/orders/00000000-0000-0000-0000-000000000000").status())
         .isEqualTo(404);
     Http.Response bad = channel().get("/orders/not-a-uuid");

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseProblemHandlerTest {
 
   @Test
-  void the_constraint_name_is_read_from_the_message_when_the_driver_gives_no_field() {
+  void theConstraintNameIsReadFromTheMessageWhenTheDriverGivesNoField() {
     var e =
         new RuntimeException(
             "ERROR: new row for relation \"inventory_levels\" violates check constraint"
@@ -16,7 +16,7 @@ class DatabaseProblemHandlerTest {
   }
 
   @Test
-  void no_constraint_in_the_message_gives_none() {
+  void noConstraintInTheMessageGivesNone() {
     assertThat(DatabaseProblemHandler.constraintName(new RuntimeException("boom"))).isEmpty();
   }
 }

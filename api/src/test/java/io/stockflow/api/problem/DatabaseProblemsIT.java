@@ -98,7 +98,7 @@ class DatabaseProblemsIT extends ApiIT {
   }
 
   @Test
-  void a_refused_value_is_a_422_without_the_database_text() {
+  void aRefusedValueIsA422WithoutTheDatabaseText() {
     for (String sku : List.of("DBP-22003", "DBP-23502")) {
       Http.Response r = count(sku);
       assertThat(r.status()).isEqualTo(422);
@@ -108,7 +108,7 @@ class DatabaseProblemsIT extends ApiIT {
   }
 
   @Test
-  void a_check_violation_names_only_the_constraint() {
+  void aCheckViolationNamesOnlyTheConstraint() {
     Http.Response r = count("DBP-23514");
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.problemType()).isEqualTo("constraint-violation");
@@ -117,7 +117,7 @@ class DatabaseProblemsIT extends ApiIT {
   }
 
   @Test
-  void the_stock_invariant_is_explained_in_the_api_words_not_the_database_columns() {
+  void theStockInvariantIsExplainedInTheApiWordsNotTheDatabaseColumns() {
     sku("DBP-OVERSOLD");
     stock("DBP-OVERSOLD", "DBP-L", 20);
     sql.execute(
@@ -130,7 +130,7 @@ class DatabaseProblemsIT extends ApiIT {
   }
 
   @Test
-  void any_other_database_failure_is_a_500_without_the_database_text() {
+  void anyOtherDatabaseFailureIsA500WithoutTheDatabaseText() {
     Http.Response r = count("DBP-P0001");
     assertThat(r.status()).isEqualTo(500);
     assertThat(r.problemType()).isEqualTo("internal-error");
@@ -138,7 +138,7 @@ class DatabaseProblemsIT extends ApiIT {
   }
 
   @Test
-  void a_database_failure_wrapped_in_another_exception_is_a_500_without_its_text() {
+  void aDatabaseFailureWrappedInAnotherExceptionIsA500WithoutItsText() {
     Http.Response r = ops().get("/test-only/wrapped-database-failure");
     assertThat(r.status()).isEqualTo(500);
     assertThat(r.problemType()).isEqualTo("internal-error");

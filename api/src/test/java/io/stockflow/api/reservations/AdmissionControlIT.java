@@ -39,8 +39,7 @@ class AdmissionControlIT extends ApiIT {
   }
 
   @Test
-  void a_full_queue_answers_429_with_retry_after_and_the_admitted_requests_complete()
-      throws Exception {
+  void aFullQueueAnswers429WithRetryAfterAndTheAdmittedRequestsComplete() throws Exception {
     location("AC-A", "us-west");
     sku("AC-X");
     stock("AC-X", "AC-A", 10);

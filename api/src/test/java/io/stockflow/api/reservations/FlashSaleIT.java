@@ -50,8 +50,7 @@ class FlashSaleIT extends ApiIT {
   }
 
   @Test
-  void group_commit_on_two_instances_holds_exactly_the_stock_and_answers_each_request_once()
-      throws Exception {
+  void groupCommitOnTwoInstancesHoldsExactlyTheStockAndAnswersEachRequestOnce() throws Exception {
     location("FS-A", "us-west");
     sku("FS-HOT");
     stock("FS-HOT", "FS-A", 60);
@@ -88,7 +87,7 @@ class FlashSaleIT extends ApiIT {
   }
 
   @Test
-  void sold_out_refusals_do_not_wait_for_the_row_lock() throws Exception {
+  void soldOutRefusalsDoNotWaitForTheRowLock() throws Exception {
     location("SO-A", "us-west");
     location("SO-B", "us-east");
     sku("SO-X");
@@ -142,8 +141,7 @@ class FlashSaleIT extends ApiIT {
   }
 
   @Test
-  void a_purchase_limit_holds_exactly_under_concurrency_and_a_release_gives_it_back()
-      throws Exception {
+  void aPurchaseLimitHoldsExactlyUnderConcurrencyAndAReleaseGivesItBack() throws Exception {
     location("PL-A", "us-west");
     location("PL-B", "us-east");
     sku("PL-X");
@@ -209,7 +207,7 @@ class FlashSaleIT extends ApiIT {
   }
 
   @Test
-  void purchase_limits_are_validated_and_ops_only() {
+  void purchaseLimitsAreValidatedAndOpsOnly() {
     sku("PV-X");
     for (String bad :
         List.of(

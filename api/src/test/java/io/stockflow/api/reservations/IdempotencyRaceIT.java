@@ -45,7 +45,7 @@ class IdempotencyRaceIT extends ApiIT {
   }
 
   @Test
-  void parallel_retries_with_one_idempotency_key_hold_the_stock_once() throws Exception {
+  void parallelRetriesWithOneIdempotencyKeyHoldTheStockOnce() throws Exception {
     location("I1-L", "us-west");
     sku("I1-X");
     stock("I1-X", "I1-L", 100);
@@ -61,7 +61,7 @@ class IdempotencyRaceIT extends ApiIT {
   }
 
   @Test
-  void parallel_identical_carts_without_a_key_hold_the_stock_once() throws Exception {
+  void parallelIdenticalCartsWithoutAKeyHoldTheStockOnce() throws Exception {
     location("I2-L", "us-west");
     sku("I2-X");
     stock("I2-X", "I2-L", 100);

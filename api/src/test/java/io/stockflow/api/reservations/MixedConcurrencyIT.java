@@ -37,8 +37,7 @@ class MixedConcurrencyIT extends ApiIT {
   }
 
   @Test
-  void mixed_operations_never_fail_with_5xx_and_leave_every_counter_equal_to_its_rows()
-      throws Exception {
+  void mixedOperationsNeverFailWith5xxAndLeaveEveryCounterEqualToItsRows() throws Exception {
     LOCATIONS.forEach(l -> location(l, "us-west"));
     SKUS.forEach(this::sku);
     for (String s : SKUS) for (String l : LOCATIONS) stock(s, l, 40);

@@ -51,7 +51,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void another_channel_cannot_read_confirm_or_release_a_cart() {
+  void anotherChannelCannotReadConfirmOrReleaseACart() {
     seed("W1");
     assertThat(channel().post("/reservations", cart("c-w1", "W1-X", 2)).status()).isEqualTo(201);
     List<String> before = snapshot();
@@ -77,7 +77,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void another_channel_cannot_take_over_a_cart_by_reserving_it_again() {
+  void anotherChannelCannotTakeOverACartByReservingItAgain() {
     seed("W2");
     String body = cart("c-w2", "W2-X", 2);
     assertThat(channel().post("/reservations", body).status()).isEqualTo(201);
@@ -93,7 +93,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void ops_may_release_any_cart() {
+  void opsMayReleaseAnyCart() {
     seed("W3");
     assertThat(channel().post("/reservations", cart("c-w3", "W3-X", 4)).status()).isEqualTo(201);
 
@@ -102,7 +102,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void orders_belong_to_the_cart_owner() {
+  void ordersBelongToTheCartOwner() {
     seed("W4");
     assertThat(channel().post("/reservations", cart("c-w4", "W4-X", 3)).status()).isEqualTo(201);
     assertThat(channel().post("/reservations/c-w4/confirm", null).status()).isEqualTo(200);
@@ -146,7 +146,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void ops_may_cancel_any_order_and_the_owner_its_own() {
+  void opsMayCancelAnyOrderAndTheOwnerItsOwn() {
     seed("W5");
     for (String c : List.of("c-w5a", "c-w5b")) {
       assertThat(channel().post("/reservations", cart(c, "W5-X", 1)).status()).isEqualTo(201);
@@ -164,7 +164,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void the_owner_is_recorded_on_the_rows() {
+  void theOwnerIsRecordedOnTheRows() {
     seed("W6");
     assertThat(other().post("/reservations", cart("c-w6", "W6-X", 1)).status()).isEqualTo(201);
     assertThat(other().post("/reservations/c-w6/confirm", null).status()).isEqualTo(200);
@@ -179,7 +179,7 @@ class OwnershipIT extends ApiIT {
   }
 
   @Test
-  void a_cart_from_before_ownership_was_recorded_stays_reachable_and_its_order_is_the_callers() {
+  void aCartFromBeforeOwnershipWasRecordedStaysReachableAndItsOrderIsTheCallers() {
     seed("W7");
     assertThat(channel().post("/reservations", cart("c-w7", "W7-X", 2)).status()).isEqualTo(201);
     // As a row written before V66 (or by a person with psql) looks: no owner.

@@ -26,7 +26,7 @@ class ReservationConcurrencyIT extends ApiIT {
   private static final int THREADS = 48;
 
   @Test
-  void two_thousand_parallel_reservations_reserve_exactly_the_stock() throws Exception {
+  void twoThousandParallelReservationsReserveExactlyTheStock() throws Exception {
     location("HOT-A", "us-west");
     location("HOT-B", "us-east");
     sku("HOT-SKU");

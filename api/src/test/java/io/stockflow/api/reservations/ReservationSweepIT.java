@@ -104,7 +104,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void a_confirmed_cart_without_an_order_is_released_once_when_the_timeout_has_passed() {
+  void aConfirmedCartWithoutAnOrderIsReleasedOnceWhenTheTimeoutHasPassed() {
     seed("S1", 2, 10);
     reserveAndConfirm("c-s1", "S1", 2, 3);
     Instant confirmed = confirmedAt("c-s1:1");
@@ -139,7 +139,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void an_order_placed_in_time_keeps_its_allocation_forever() {
+  void anOrderPlacedInTimeKeepsItsAllocationForever() {
     seed("S2", 1, 10);
     reserveAndConfirm("c-s2", "S2", 4);
     Instant confirmed = confirmedAt("c-s2:1");
@@ -152,8 +152,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void an_order_whose_cart_is_released_while_it_is_created_gets_409_and_no_order_exists()
-      throws Exception {
+  void anOrderWhoseCartIsReleasedWhileItIsCreatedGets409AndNoOrderExists() throws Exception {
     seed("S3", 2, 10);
     reserveAndConfirm("c-s3", "S3", 1, 2);
     OffsetDateTime cutoff =
@@ -201,8 +200,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void orders_and_the_sweep_racing_over_many_carts_each_cart_ends_one_way_or_the_other()
-      throws Exception {
+  void ordersAndTheSweepRacingOverManyCartsEachCartEndsOneWayOrTheOther() throws Exception {
     int carts = 40;
     seed("S4", 1, 1_000);
     for (int i = 0; i < carts; i++) reserveAndConfirm("c-s4-" + i, "S4", 3);
@@ -298,7 +296,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void an_active_hold_is_released_only_after_its_ttl_plus_the_grace() {
+  void anActiveHoldIsReleasedOnlyAfterItsTtlPlusTheGrace() {
     expiredHolds("S5", 3, 2005);
     Instant expires = Instant.parse("2005-01-01T00:00:00Z");
 
@@ -319,7 +317,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void two_instances_sweeping_at_once_release_every_expired_hold_exactly_once() throws Exception {
+  void twoInstancesSweepingAtOnceReleaseEveryExpiredHoldExactlyOnce() throws Exception {
     int holds = 150;
     expiredHolds("S6", holds, 2006);
     Instant now = Instant.parse("2006-01-01T00:00:00Z").plus(GRACE);
@@ -362,7 +360,7 @@ class ReservationSweepIT extends ApiIT {
   }
 
   @Test
-  void a_sweep_gives_nothing_back_for_a_hold_the_expiry_path_already_released() {
+  void aSweepGivesNothingBackForAHoldTheExpiryPathAlreadyReleased() {
     // The activity's statement (ReservationReleases.expireIfDue with the database's now()) first,
     // then the sweep: the sweep finds it expired. The reverse order is in the workflows module
     // (ReservationReleaseIT), which runs the real activity.

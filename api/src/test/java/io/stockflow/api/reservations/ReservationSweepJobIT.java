@@ -22,7 +22,7 @@ class ReservationSweepJobIT extends ApiIT {
   }
 
   @Test
-  void the_periodic_sweep_releases_a_hold_whose_expiry_workflow_never_came() {
+  void thePeriodicSweepReleasesAHoldWhoseExpiryWorkflowNeverCame() {
     location("J1-L", "us-west");
     sku("J1-X");
     stock("J1-X", "J1-L", 5);

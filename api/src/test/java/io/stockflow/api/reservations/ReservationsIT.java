@@ -20,7 +20,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void reserve_holds_every_line_at_the_location_with_most_available() {
+  void reserveHoldsEveryLineAtTheLocationWithMostAvailable() {
     location("R1-A", "us-west");
     location("R1-B", "us-east");
     sku("R1-X");
@@ -43,7 +43,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void the_same_cart_again_returns_the_existing_reservations_and_holds_nothing_more() {
+  void theSameCartAgainReturnsTheExistingReservationsAndHoldsNothingMore() {
     location("R2-A", "us-west");
     sku("R2-X");
     stock("R2-X", "R2-A", 10);
@@ -64,7 +64,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void no_single_location_serving_every_line_is_a_409_and_changes_nothing() {
+  void noSingleLocationServingEveryLineIsA409AndChangesNothing() {
     location("R3-A", "us-west");
     location("R3-B", "us-east");
     sku("R3-X");
@@ -84,7 +84,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void insufficient_stock_names_the_unservable_line_and_changes_nothing() {
+  void insufficientStockNamesTheUnservableLineAndChangesNothing() {
     location("R4-A", "us-west");
     sku("R4-X");
     sku("R4-Y");
@@ -105,7 +105,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void a_location_marked_not_sellable_is_never_chosen() {
+  void aLocationMarkedNotSellableIsNeverChosen() {
     location("R5-A", "us-west");
     sku("R5-X");
     stock("R5-X", "R5-A", 5);
@@ -118,7 +118,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void unknown_sku_is_a_422_naming_the_line() {
+  void unknownSkuIsA422NamingTheLine() {
     List<String> before = snapshot();
     Http.Response r = channel().post("/reservations", cart("c-r6", line(1, "NO-SUCH-SKU", 1)));
     assertThat(r.status()).isEqualTo(422);
@@ -128,7 +128,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void invalid_quantities_and_duplicate_lines_are_refused_naming_the_field() {
+  void invalidQuantitiesAndDuplicateLinesAreRefusedNamingTheField() {
     List<String> before = snapshot();
 
     Http.Response negative = channel().post("/reservations", cart("c-r7", line(1, "X", -2)));
@@ -159,7 +159,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void fractional_zero_and_out_of_range_quantities_are_400_never_rounded() {
+  void fractionalZeroAndOutOfRangeQuantitiesAre400NeverRounded() {
     location("R7F-A", "us-west");
     sku("R7F-X");
     stock("R7F-X", "R7F-A", 10);
@@ -195,7 +195,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void malformed_json_is_a_400_problem() {
+  void malformedJsonIsA400Problem() {
     Http.Response r = channel().post("/reservations", "{\"cartId\": \"c\", \"lines\": [");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.contentType()).startsWith("application/problem+json");
@@ -204,7 +204,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void confirm_moves_reserved_to_allocated_and_is_idempotent() {
+  void confirmMovesReservedToAllocatedAndIsIdempotent() {
     location("R8-A", "us-west");
     sku("R8-X");
     stock("R8-X", "R8-A", 10);
@@ -227,7 +227,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void release_returns_the_stock_and_is_idempotent_and_a_released_cart_cannot_be_confirmed() {
+  void releaseReturnsTheStockAndIsIdempotentAndAReleasedCartCannotBeConfirmed() {
     location("R9-A", "us-west");
     sku("R9-X");
     stock("R9-X", "R9-A", 10);
@@ -248,7 +248,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void an_expired_reservation_cannot_be_confirmed_and_nothing_changes() {
+  void anExpiredReservationCannotBeConfirmedAndNothingChanges() {
     location("R10-A", "us-west");
     sku("R10-X");
     stock("R10-X", "R10-A", 10);
@@ -266,7 +266,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void unknown_cart_is_a_404_problem() {
+  void unknownCartIsA404Problem() {
     Http.Response r = channel().get("/reservations/no-such-cart");
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.problemType()).isEqualTo("cart-reservation-not-found");
@@ -275,7 +275,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void get_returns_the_cart() {
+  void getReturnsTheCart() {
     location("R11-A", "us-west");
     sku("R11-X");
     stock("R11-X", "R11-A", 10);
@@ -289,7 +289,7 @@ class ReservationsIT extends ApiIT {
   }
 
   @Test
-  void idempotency_key_replays_the_stored_response_and_refuses_a_different_body() {
+  void idempotencyKeyReplaysTheStoredResponseAndRefusesADifferentBody() {
     location("R12-A", "us-west");
     sku("R12-X");
     stock("R12-X", "R12-A", 10);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SecurityIT extends ApiIT {
 
   @Test
-  void no_key_or_an_unknown_key_is_a_401_problem() {
+  void noKeyOrAnUnknownKeyIsA401Problem() {
     Http.Response none = http(null).get("/inventory/ANY");
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.contentType()).startsWith("application/problem+json");
@@ -21,13 +21,13 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
-  void a_key_without_the_role_is_a_403() {
+  void aKeyWithoutTheRoleIsA403() {
     assertThat(channel().get("/ops/status").status()).isEqualTo(403);
     assertThat(associate().post("/reservations", "{}").status()).isEqualTo(403);
   }
 
   @Test
-  void unknown_routes_and_methods_are_problems_too() {
+  void unknownRoutesAndMethodsAreProblemsToo() {
     Http.Response missing = ops().get("/no-such-endpoint");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.contentType()).startsWith("application/problem+json");
@@ -39,21 +39,21 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
-  void an_overlong_idempotency_key_is_refused() {
+  void anOverlongIdempotencyKeyIsRefused() {
     Http.Response r = channel().post("/reservations/c-x/release", null, "k".repeat(201));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
   }
 
   @Test
-  void health_is_public() {
+  void healthIsPublic() {
     Http.Response r = http(null).get("/health");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("status").asText()).isEqualTo("UP");
   }
 
   @Test
-  void prometheus_needs_the_ops_role() {
+  void prometheusNeedsTheOpsRole() {
     assertThat(http(null).get("/prometheus").status()).isEqualTo(401);
     assertThat(channel().get("/prometheus").status()).isEqualTo(403);
     Http.Response r = ops().get("/prometheus");
@@ -62,7 +62,7 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
-  void management_endpoints_other_than_health_are_for_ops_whatever_the_spelling() {
+  void managementEndpointsOtherThanHealthAreForOpsWhateverTheSpelling() {
     // Micronaut serves /prometheus/ as /prometheus: the same rule applies, not a 500.
     assertThat(http(null).get("/prometheus/").status()).isEqualTo(401);
     assertThat(channel().get("/prometheus/").status()).isEqualTo(403);
@@ -76,7 +76,7 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
-  void health_probes_are_public_and_show_strangers_the_status_only() {
+  void healthProbesArePublicAndShowStrangersTheStatusOnly() {
     for (String path : List.of("/health", "/health/", "/health/liveness", "/health/readiness")) {
       Http.Response r = http(null).get(path);
       assertThat(r.status()).as(path).isEqualTo(200);
@@ -87,7 +87,7 @@ class SecurityIT extends ApiIT {
   }
 
   @Test
-  void the_openapi_spec_and_swagger_ui_are_served() {
+  void theOpenapiSpecAndSwaggerUiAreServed() {
     Http.Response spec = http(null).get("/swagger/stockflow-api-0.1.yml");
     assertThat(spec.status()).isEqualTo(200);
     assertThat(spec.body().asText()).contains("/reservations").contains("X-API-Key");

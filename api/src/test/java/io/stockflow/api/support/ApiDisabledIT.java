@@ -19,7 +19,7 @@ class ApiDisabledIT extends ApiIT {
   @Inject ApplicationContext context;
 
   @Test
-  void no_controller_is_created() {
+  void noControllerIsCreated() {
     assertThat(context.containsBean(ReservationController.class)).isFalse();
     assertThat(context.containsBean(InventoryController.class)).isFalse();
     assertThat(context.containsBean(OrderController.class)).isFalse();

@@ -5,13 +5,9 @@ import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
+import io.stockflow.db.Database;
+import io.stockflow.testsupport.PostgresExtension;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,11 +16,13 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Base of the API integration tests: a real PostgreSQL per test class (started before the Micronaut
- * context, stopped after it), the real HTTP server, and helpers to seed rows and to prove that a
- * refused request changed nothing. Subclasses are {@code @MicronautTest}.
+ * Base of the API integration tests: a migrated PostgreSQL database per test class (created before
+ * the Micronaut context, dropped after it; the server is shared by the module's test JVM), the real
+ * HTTP server, and helpers to seed rows and to prove that a refused request changed nothing.
+ * Subclasses are {@code @MicronautTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ApiIT implements TestPropertyProvider {
@@ -32,8 +30,10 @@ public abstract class ApiIT implements TestPropertyProvider {
   public static final String ASSOCIATE_KEY = "test-associate-key-0123456789";
   public static final String CHANNEL_KEY = "test-channel-key-0123456789";
 
-  private EmbeddedPostgresServer pg;
-  private Path dataDir;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   private final List<ApplicationContext> otherInstances = new ArrayList<>();
 
   @Inject protected EmbeddedServer server;
@@ -41,12 +41,6 @@ public abstract class ApiIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    try {
-      dataDir = Files.createTempDirectory("api-it-pg");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    pg = EmbeddedPostgresServer.start(dataDir.resolve("data"), Ports.free());
     return instanceProperties();
   }
 
@@ -57,7 +51,7 @@ public abstract class ApiIT implements TestPropertyProvider {
 
   /** The JDBC URL of the class's database (for a connection that holds locks in a test). */
   protected String jdbcUrl() {
-    return pg.jdbcUrl();
+    return postgres.jdbcUrl();
   }
 
   /**
@@ -80,7 +74,7 @@ public abstract class ApiIT implements TestPropertyProvider {
     // No periodic reservation sweep in the tests unless a class asks for one: it would release
     // holds on its own schedule; the sweep's tests drive it directly with fixed instants.
     properties.putIfAbsent("stockflow.reservations.sweep.enabled", "false");
-    properties.put("stockflow.database.url", pg.jdbcUrl());
+    properties.put("stockflow.database.url", postgres.jdbcUrl());
     properties.put("stockflow.database.pool-size", "16");
     properties.put("stockflow.api.keys." + OPS_KEY, "ops");
     properties.put("stockflow.api.keys." + ASSOCIATE_KEY, "associate");
@@ -89,9 +83,8 @@ public abstract class ApiIT implements TestPropertyProvider {
   }
 
   @AfterAll
-  void stopDatabase() {
+  void stopOtherInstances() {
     otherInstances.forEach(ApplicationContext::close);
-    if (pg != null) pg.close();
   }
 
   protected Http http(String apiKey) {

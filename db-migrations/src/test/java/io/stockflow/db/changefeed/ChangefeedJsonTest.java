@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ChangefeedJsonTest {
   @Test
-  void decimals_keep_their_exact_value_and_scale_through_reading_and_writing() throws Exception {
+  void decimalsKeepTheirExactValueAndScaleThroughReadingAndWriting() throws Exception {
     String json = "{\"price\":12345678901234567.89,\"weight\":1.50,\"on_hand\":7}";
 
     JsonNode row = ChangefeedJson.mapper().readTree(json);

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HlcTest {
 
   @Test
-  void prints_wall_nanos_a_dot_and_ten_logical_digits() {
+  void printsWallNanosADotAndTenLogicalDigits() {
     assertThat(new Hlc(1701102311425045162L, 0)).hasToString("1701102311425045162.0000000000");
     assertThat(new Hlc(1701102311425045162L, 42)).hasToString("1701102311425045162.0000000042");
     assertThat(new Hlc(1, 2)).hasToString("1.0000000002");
@@ -22,7 +22,7 @@ class HlcTest {
   }
 
   @Test
-  void parses_what_it_prints_and_a_bare_wall_time_or_counter() {
+  void parsesWhatItPrintsAndABareWallTimeOrCounter() {
     assertThat(Hlc.parse("1701102311425045162.0000000042"))
         .isEqualTo(new Hlc(1701102311425045162L, 42));
     assertThat(Hlc.parse("1701102311425045162.1")).isEqualTo(new Hlc(1701102311425045162L, 1));
@@ -34,19 +34,19 @@ class HlcTest {
   @ParameterizedTest
   @ValueSource(
       strings = {"", "yesterday", "1.", ".1", "1.x", "-1.0", "1.-1", "1.12345678901", "1.2.3"})
-  void refuses_anything_else(String text) {
+  void refusesAnythingElse(String text) {
     assertThatThrownBy(() -> Hlc.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void refuses_parts_the_text_form_cannot_carry() {
+  void refusesPartsTheTextFormCannotCarry() {
     assertThatThrownBy(() -> new Hlc(-1, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Hlc(0, 10_000_000_000L))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void orders_by_wall_time_then_logical_counter_numerically() {
+  void ordersByWallTimeThenLogicalCounterNumerically() {
     assertThat(Hlc.parse("9.0")).isLessThan(Hlc.parse("10.0"));
     assertThat(Hlc.parse("5.0000000002")).isGreaterThan(Hlc.parse("5.0000000001"));
     assertThat(Hlc.parse("5.0000000009")).isLessThan(Hlc.parse("6.0000000000"));
@@ -54,7 +54,7 @@ class HlcTest {
   }
 
   @Test
-  void an_instant_is_its_wall_time_with_logical_zero() {
+  void anInstantIsItsWallTimeWithLogicalZero() {
     Instant t = Instant.ofEpochSecond(1701102311, 425045162);
     assertThat(Hlc.of(t)).hasToString("1701102311425045162.0000000000");
     assertThat(Hlc.of(t).toInstant()).isEqualTo(t);

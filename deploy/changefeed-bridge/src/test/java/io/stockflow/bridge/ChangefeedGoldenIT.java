@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,13 +50,12 @@ class ChangefeedGoldenIT {
           false);
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
   static PostgresChangefeedBridge bridge;
   static TopicProbe probe;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = TestStack.start(dir);
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
     bridge =
@@ -68,7 +68,6 @@ class ChangefeedGoldenIT {
   static void stop() {
     if (probe != null) probe.close();
     if (bridge != null) bridge.close();
-    if (stack != null) stack.close();
   }
 
   /** Runs {@code sql} in one transaction and returns the database clock before and after. */
@@ -115,8 +114,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void insert_emits_after_and_null_before_with_text_bigint_bool_timestamptz_columns()
-      throws Exception {
+  void insertEmitsAfterAndNullBeforeWithTextBigintBoolTimestamptzColumns() throws Exception {
     sku("JERKY-TERIYAKI-3OZ");
     BigInteger[] t = commit(insertLevel("JERKY-TERIYAKI-3OZ", 120));
 
@@ -130,7 +128,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void update_emits_the_full_before_image() throws Exception {
+  void updateEmitsTheFullBeforeImage() throws Exception {
     sku("G-UPDATE");
     stack.tx(insertLevel("G-UPDATE", 120));
     BigInteger[] t =
@@ -153,7 +151,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void delete_emits_null_after_and_the_row_as_before_under_its_key() throws Exception {
+  void deleteEmitsNullAfterAndTheRowAsBeforeUnderItsKey() throws Exception {
     sku("G-DELETE");
     stack.tx(insertLevel("G-DELETE", 7));
     BigInteger[] t = commit("DELETE FROM inventory_levels WHERE sku = 'G-DELETE'");
@@ -171,7 +169,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void bigint_keeps_all_64_bits() throws Exception {
+  void bigintKeepsAll64Bits() throws Exception {
     sku("G-BIGINT");
     BigInteger[] t = commit(insertLevel("G-BIGINT", Long.MAX_VALUE));
 
@@ -182,8 +180,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void decimal_is_a_json_number_with_its_scale_and_jsonb_is_embedded_with_sorted_keys()
-      throws Exception {
+  void decimalIsAJsonNumberWithItsScaleAndJsonbIsEmbeddedWithSortedKeys() throws Exception {
     BigInteger[] t =
         commit(
             "INSERT INTO skus (sku, name, unit_price, attributes, created_at, last_updated) VALUES"
@@ -213,8 +210,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void uuid_is_a_lower_case_string_timestamptz_is_rfc3339nano_utc_and_text_is_escaped()
-      throws Exception {
+  void uuidIsALowerCaseStringTimestamptzIsRfc3339nanoUtcAndTextIsEscaped() throws Exception {
     BigInteger[] t =
         commit(
             "INSERT INTO orders (id, cart_id, location_id, customer_ref, created_at, last_updated)"
@@ -235,7 +231,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void several_writes_to_a_row_in_one_transaction_emit_only_the_last() throws Exception {
+  void severalWritesToARowInOneTransactionEmitOnlyTheLast() throws Exception {
     sku("G-MULTI");
     BigInteger[] first =
         commit(
@@ -285,7 +281,7 @@ class ChangefeedGoldenIT {
   }
 
   @Test
-  void resolved_has_a_null_key_and_reaches_every_partition_of_every_topic() {
+  void resolvedHasANullKeyAndReachesEveryPartitionOfEveryTopic() {
     List<Message> all =
         probe.awaitAll(
             ms ->

@@ -26,9 +26,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,18 +48,12 @@ class RecoveryIT {
           false);
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = TestStack.start(dir);
+  static void seedLocation() throws Exception {
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
   }
 
   static BridgeConfig config(String name, ChangefeedDeclaration feed) {
@@ -120,8 +114,7 @@ class RecoveryIT {
   }
 
   @Test
-  void the_initial_scan_stamps_its_rows_below_every_commit_its_snapshot_did_not_see()
-      throws Exception {
+  void theInitialScanStampsItsRowsBelowEveryCommitItsSnapshotDidNotSee() throws Exception {
     seed("RACE", 3);
     String name = "scanrace";
     // Slot, publication and replica identity exist before the slow commit starts, so the bridge's
@@ -222,8 +215,7 @@ class RecoveryIT {
   }
 
   @Test
-  void a_walsender_killed_mid_transaction_loses_nothing_and_the_bridge_keeps_running()
-      throws Exception {
+  void aWalsenderKilledMidTransactionLosesNothingAndTheBridgeKeepsRunning() throws Exception {
     int keys = 100;
     int rounds = 30;
     seed("TERM", keys);
@@ -309,8 +301,7 @@ class RecoveryIT {
   }
 
   @Test
-  void a_missing_replication_slot_with_stored_offsets_stops_the_bridge_and_says_what_to_do()
-      throws Exception {
+  void aMissingReplicationSlotWithStoredOffsetsStopsTheBridgeAndSaysWhatToDo() throws Exception {
     seed("SLOT", 1);
     String name = "lostslot";
     BridgeConfig config = config(name, INVENTORY_ONLY);

@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Per-key order and partitioning, resolved semantics, and tables the bridge cannot encode. */
@@ -37,18 +37,12 @@ class StreamGuaranteesIT {
   static final int PARTITIONS = 3;
 
   @TempDir static Path dir;
-  static TestStack stack;
+  @RegisterExtension static final TestStack stack = new TestStack();
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = TestStack.start(dir);
+  static void seedLocation() throws Exception {
     stack.tx(
         "INSERT INTO locations (id, name, kind, region) VALUES ('SEA1', 'Seattle', 'fulfilment_centre', 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
   }
 
   static BridgeConfig config(ChangefeedDeclaration feed, String name) {
@@ -76,8 +70,7 @@ class StreamGuaranteesIT {
   }
 
   @Test
-  void each_key_keeps_its_commit_order_on_the_partition_its_key_hashes_to_and_resolved_holds()
-      throws Exception {
+  void eachKeyKeepsItsCommitOrderOnThePartitionItsKeyHashesToAndResolvedHolds() throws Exception {
     ChangefeedDeclaration feed =
         ChangefeedDeclaration.stockflow()
             .withPartitions(PARTITIONS)
@@ -196,8 +189,7 @@ class StreamGuaranteesIT {
   }
 
   @Test
-  void a_column_type_the_bridge_cannot_encode_stops_that_table_only_and_names_the_column()
-      throws Exception {
+  void aColumnTypeTheBridgeCannotEncodeStopsThatTableOnlyAndNamesTheColumn() throws Exception {
     stack.tx(
         "CREATE TABLE gadgets (id TEXT PRIMARY KEY, spot POINT)",
         "CREATE TABLE widgets (id TEXT PRIMARY KEY, n BIGINT NOT NULL)");

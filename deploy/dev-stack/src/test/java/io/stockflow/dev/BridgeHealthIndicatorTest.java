@@ -46,7 +46,7 @@ class BridgeHealthIndicatorTest {
   }
 
   @Test
-  void up_while_the_bridge_runs() {
+  void upWhileTheBridgeRuns() {
     HealthResult r = result(new BridgeHealth.Status(true, 2, "walsender gone", false));
     assertThat(r.getName()).isEqualTo("bridge");
     assertThat(r.getStatus()).isEqualTo(HealthStatus.UP);
@@ -54,7 +54,7 @@ class BridgeHealthIndicatorTest {
   }
 
   @Test
-  void down_while_it_does_not_run_with_why() {
+  void downWhileItDoesNotRunWithWhy() {
     HealthResult r = result(new BridgeHealth.Status(false, 0, "walsender gone", false));
     assertThat(r.getStatus()).isEqualTo(HealthStatus.DOWN);
     assertThat(details(r))
@@ -63,14 +63,14 @@ class BridgeHealthIndicatorTest {
   }
 
   @Test
-  void down_and_marked_when_it_stopped_for_good() {
+  void downAndMarkedWhenItStoppedForGood() {
     HealthResult r = result(new BridgeHealth.Status(false, 0, "slot gone", true));
     assertThat(r.getStatus()).isEqualTo(HealthStatus.DOWN);
     assertThat(details(r)).containsEntry("stoppedForGood", true);
   }
 
   @Test
-  void the_indicator_exists_only_where_the_dev_stack_registered_its_bridge() {
+  void theIndicatorExistsOnlyWhereTheDevStackRegisteredItsBridge() {
     Map<String, Object> props = Map.of("stockflow.roles", "api", "micronaut.server.port", -1);
     BridgeHealth health = () -> new BridgeHealth.Status(true, 0, null, false);
     try (ApplicationContext withBridge =

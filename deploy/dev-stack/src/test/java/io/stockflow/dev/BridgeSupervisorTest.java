@@ -67,7 +67,7 @@ class BridgeSupervisorTest {
   }
 
   @Test
-  void a_bridge_that_stops_with_an_error_is_started_again_and_reported_down_meanwhile() {
+  void aBridgeThatStopsWithAnErrorIsStartedAgainAndReportedDownMeanwhile() {
     Starter starter = new Starter();
     try (BridgeSupervisor s = BridgeSupervisor.start(starter, SHORT, SHORT)) {
       assertThat(s.status().running()).isTrue();
@@ -92,7 +92,7 @@ class BridgeSupervisorTest {
   }
 
   @Test
-  void a_fatal_failure_leaves_the_bridge_stopped_and_down_with_the_reason() throws Exception {
+  void aFatalFailureLeavesTheBridgeStoppedAndDownWithTheReason() throws Exception {
     Starter starter = new Starter();
     try (BridgeSupervisor s = BridgeSupervisor.start(starter, SHORT, SHORT)) {
       starter.last().fail(new FatalBridgeException("replication slot x does not exist"));
@@ -104,7 +104,7 @@ class BridgeSupervisorTest {
   }
 
   @Test
-  void a_fatal_failure_of_a_restart_also_stops_the_restarts() {
+  void aFatalFailureOfARestartAlsoStopsTheRestarts() {
     Starter starter = new Starter();
     try (BridgeSupervisor s = BridgeSupervisor.start(starter, SHORT, SHORT)) {
       starter.failNextStarts.add(new FatalBridgeException("replication slot x does not exist"));
@@ -117,7 +117,7 @@ class BridgeSupervisorTest {
   }
 
   @Test
-  void close_during_the_backoff_stops_the_supervisor_without_another_start() {
+  void closeDuringTheBackoffStopsTheSupervisorWithoutAnotherStart() {
     Starter starter = new Starter();
     BridgeSupervisor s = BridgeSupervisor.start(starter, Duration.ofHours(1), Duration.ofHours(1));
     starter.last().fail(new IllegalStateException("walsender gone"));
@@ -128,7 +128,7 @@ class BridgeSupervisorTest {
   }
 
   @Test
-  void the_backoff_doubles_from_one_second_up_to_thirty() {
+  void theBackoffDoublesFromOneSecondUpToThirty() {
     Duration d = Duration.ofSeconds(1);
     StringBuilder seen = new StringBuilder();
     for (int i = 0; i < 7; i++) {

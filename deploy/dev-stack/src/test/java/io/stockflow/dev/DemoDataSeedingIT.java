@@ -33,7 +33,7 @@ class DemoDataSeedingIT {
   }
 
   @Test
-  void a_restart_with_data_kept_does_not_bring_back_a_row_an_associate_deleted() {
+  void aRestartWithDataKeptDoesNotBringBackARowAnAssociateDeleted() {
     DataSource ds = newDatabase("restarted");
     DSLContext sql = Database.dsl(ds);
     assertThat(DevStack.migrate(ds, true)).as("first start seeds").isTrue();
@@ -55,7 +55,7 @@ class DemoDataSeedingIT {
   }
 
   @Test
-  void a_new_database_started_without_seeding_gets_no_demo_data() {
+  void aNewDatabaseStartedWithoutSeedingGetsNoDemoData() {
     DataSource ds = newDatabase("unseeded");
     assertThat(DevStack.migrate(ds, false)).isFalse();
     DSLContext sql = Database.dsl(ds);

@@ -26,8 +26,7 @@ class FaultSuiteIT {
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
-  void killing_the_consumer_role_and_the_bridge_loses_nothing_and_duplicates_no_effect()
-      throws Exception {
+  void killingTheConsumerRoleAndTheBridgeLosesNothingAndDuplicatesNoEffect() throws Exception {
     ChaosSuite.Options options =
         new ChaosSuite.Options(
             50, 4, 3, 3, 180, List.of("consumer", "bridge"), dir.resolve("chaos"), true);

@@ -124,7 +124,7 @@ class CockroachChangefeedIT {
   }
 
   @Test
-  void real_changefeed_emits_the_contract_and_starts_the_restock_workflow() throws Exception {
+  void realChangefeedEmitsTheContractAndStartsTheRestockWorkflow() throws Exception {
     assertThat(Database.vendor(ThinSliceIT.dataSource(jdbcUrl)))
         .isEqualTo(Database.Vendor.COCKROACHDB);
     try (Connection c = DriverManager.getConnection(jdbcUrl);

@@ -49,8 +49,7 @@ class DevStackCrashRecoveryIT {
   final Set<Long> serverPids = ConcurrentHashMap.newKeySet();
 
   @Test
-  void the_next_start_stops_what_a_crashed_dev_stack_left_running_and_nothing_is_lost()
-      throws Exception {
+  void theNextStartStopsWhatACrashedDevStackLeftRunningAndNothingIsLost() throws Exception {
     Path data = dir.resolve("data");
     Path pgData = data.resolve("postgres/data");
     Map<String, String> env = new HashMap<>();

@@ -23,7 +23,7 @@ class DevStackStartupFailureIT {
   @TempDir Path dir;
 
   @Test
-  void kafka_port_in_use_fails_naming_kafka_and_stops_postgres_and_temporal() throws Exception {
+  void kafkaPortInUseFailsNamingKafkaAndStopsPostgresAndTemporal() throws Exception {
     DevSettings free = DevSettings.isolated(dir, Map.of());
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(Ports.LOOPBACK))) {
       DevSettings settings =

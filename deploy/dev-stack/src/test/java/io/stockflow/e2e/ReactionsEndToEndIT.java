@@ -80,8 +80,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void out_of_stock_write_raises_one_alert_that_replay_does_not_repeat_and_ops_acknowledge()
-      throws Exception {
+  void outOfStockWriteRaisesOneAlertThatReplayDoesNotRepeatAndOpsAcknowledge() throws Exception {
     sql(
         "UPDATE inventory_levels SET on_hand = 0 WHERE sku = 'JERKY-ORIGINAL-3OZ' AND location_id = 'NYC-DARK'");
     String alertId =
@@ -126,7 +125,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void cycle_count_far_from_the_book_raises_a_variance_alert() throws Exception {
+  void cycleCountFarFromTheBookRaisesAVarianceAlert() throws Exception {
     // Book 40, counted 60: 20 units off, over the 10-unit threshold.
     sql(
         "UPDATE inventory_levels SET on_hand = 60, last_counted_at = now()"
@@ -148,7 +147,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void stock_change_is_pushed_to_every_channel_as_available_to_sell() throws Exception {
+  void stockChangeIsPushedToEveryChannelAsAvailableToSell() throws Exception {
     sql(
         "UPDATE inventory_levels SET on_hand = 100 WHERE sku = 'JERKY-SWEETHOT-8OZ' AND location_id = 'SEA1'");
     // Σ max(0, on_hand − allocated − reserved − safety_stock): SEA1 100−5, PDX 40−2, NYC 30−2.
@@ -168,8 +167,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void unconfirmed_reservation_expires_through_its_workflow_and_returns_the_stock()
-      throws Exception {
+  void unconfirmedReservationExpiresThroughItsWorkflowAndReturnsTheStock() throws Exception {
     long reservedBefore = reservedAt("JERKY-PEPPERED-3OZ");
     HttpResponse<String> reserve =
         post(
@@ -196,7 +194,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void confirmed_order_is_watched_by_its_fulfilment_workflow_until_shipped() throws Exception {
+  void confirmedOrderIsWatchedByItsFulfilmentWorkflowUntilShipped() throws Exception {
     String cart = "cart-e2e-order";
     String line =
         "{\"cartId\":\""
@@ -226,7 +224,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void a_reaction_added_with_one_class_and_one_config_line_sees_sql_writes() throws Exception {
+  void aReactionAddedWithOneClassAndOneConfigLineSeesSqlWrites() throws Exception {
     sql(
         "UPDATE inventory_levels SET damaged = 3 WHERE sku = 'JERKY-ORIGINAL-3OZ' AND location_id = 'SEA1'");
     await("damage-report subprocessor called")
@@ -237,8 +235,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void poison_message_is_dead_lettered_listed_by_the_cli_and_a_redrive_reports_failure()
-      throws Exception {
+  void poisonMessageIsDeadLetteredListedByTheCliAndARedriveReportsFailure() throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", stack.kafkaBootstrap());
     try (KafkaProducer<String, String> producer =
@@ -281,8 +278,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void paused_subprocessor_holds_its_changes_until_resumed_while_the_others_go_on()
-      throws Exception {
+  void pausedSubprocessorHoldsItsChangesUntilResumedWhileTheOthersGoOn() throws Exception {
     HttpResponse<String> pause = post("/ops/subprocessors/audit-log/pause", "");
     assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
     assertThat(JSON.readTree(pause.body()).path("paused").asBoolean()).isTrue();
@@ -338,7 +334,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void health_reports_the_consumer_per_topic_the_worker_and_the_bridge() throws Exception {
+  void healthReportsTheConsumerPerTopicTheWorkerAndTheBridge() throws Exception {
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     JsonNode details = JSON.readTree(health.body()).path("details");
@@ -357,7 +353,7 @@ class ReactionsEndToEndIT {
   }
 
   @Test
-  void openapi_document_and_swagger_ui_are_served_without_a_key() throws Exception {
+  void openapiDocumentAndSwaggerUiAreServedWithoutAKey() throws Exception {
     HttpResponse<String> ui =
         http.send(
             HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/swagger-ui/index.html")).build(),

@@ -46,8 +46,7 @@ class ThinSliceIT {
   }
 
   @Test
-  void sql_update_below_reorder_point_starts_one_restock_workflow_visible_by_sku()
-      throws Exception {
+  void sqlUpdateBelowReorderPointStartsOneRestockWorkflowVisibleBySku() throws Exception {
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(
@@ -93,7 +92,7 @@ class ThinSliceIT {
    * workflow (screenshot in target/).
    */
   @Test
-  void temporal_web_ui_lists_the_restock_workflow_filtered_by_sku() throws Exception {
+  void temporalWebUiListsTheRestockWorkflowFilteredBySku() throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     Path script = repoRoot().resolve("deploy/ui-check/screenshot.mjs");
     // A missing browser fails the check instead of skipping it: `./stockflow test` installs both

@@ -41,12 +41,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(
       Path dataDir, int port, int controllerPort, int partitions) {
+    return start(dataDir, port, controllerPort, partitions, true);
+  }
+
+  /**
+   * As {@link #start(Path, int, int, int)} for a test broker, whose log no operating-system crash
+   * has to survive: messages are not flushed to disk one by one (Kafka's default, the page cache
+   * keeps them across a restart of this JVM).
+   */
+  public static EmbeddedKafkaBroker startForTests(
+      Path dataDir, int port, int controllerPort, int partitions) {
+    return start(dataDir, port, controllerPort, partitions, false);
+  }
+
+  private static EmbeddedKafkaBroker start(
+      Path dataDir, int port, int controllerPort, int partitions, boolean flushEachMessage) {
     Ports.requireFree("Kafka", port, "STOCKFLOW_KAFKA_PORT");
     Ports.requireFree("Kafka controller", controllerPort, "STOCKFLOW_KAFKA_CONTROLLER_PORT");
     try {
       Files.createDirectories(dataDir);
       Path propsFile = dataDir.resolve("server.properties");
       Properties props = config(dataDir, port, controllerPort, partitions);
+      if (!flushEachMessage) props.remove("log.flush.interval.messages");
       try (OutputStream out = Files.newOutputStream(propsFile)) {
         props.store(out, "written by stockflow's EmbeddedKafkaBroker");
       }

@@ -3,6 +3,8 @@ package io.stockflow.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -44,8 +46,9 @@ class EmbeddedServersIT {
   @Test
   void takenPortGivesOneClearLine() throws Exception {
     int port = Ports.free();
-    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"), port)) {
-      assertThatThrownBy(() -> EmbeddedPostgresServer.start(dir.resolve("pg2"), port))
+    // Whatever listens there (another PostgreSQL, a dev stack): a plain socket is the cheapest.
+    try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName(Ports.LOOPBACK))) {
+      assertThatThrownBy(() -> EmbeddedPostgresServer.start(dir.resolve("pg"), port))
           .isInstanceOf(StartupException.class)
           .hasMessageContaining("PostgreSQL: port " + port)
           .hasMessageContaining("STOCKFLOW_PG_PORT");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class PortsTest {
   @Test
-  void free_ports_are_distinct_bindable_and_outside_the_ephemeral_range() throws Exception {
+  void freePortsAreDistinctBindableAndOutsideTheEphemeralRange() throws Exception {
     Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     int ephemeralLow =
         Files.exists(range)

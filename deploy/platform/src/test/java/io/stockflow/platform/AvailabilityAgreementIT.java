@@ -78,8 +78,7 @@ class AvailabilityAgreementIT {
   }
 
   @Test
-  void the_api_and_the_channel_projection_band_a_sku_with_the_same_configured_threshold()
-      throws Exception {
+  void theApiAndTheChannelProjectionBandASkuWithTheSameConfiguredThreshold() throws Exception {
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('AG-1', 'AG-1', 'store', 'eu')");
     sql.execute("INSERT INTO skus (sku, name) VALUES ('AG-SKU', 'AG-SKU')");

@@ -21,7 +21,7 @@ class CockroachChangefeedPlanTest {
   }
 
   @Test
-  void a_running_job_is_kept_and_a_paused_one_resumed() {
+  void aRunningJobIsKeptAndAPausedOneResumed() {
     assertThat(plan(List.of(new Job(7, "running", "1.0")), Optional.of(CONSUMED)))
         .isEqualTo(new Plan.Keep(7));
     assertThat(
@@ -32,7 +32,7 @@ class CockroachChangefeedPlanTest {
   }
 
   @Test
-  void a_failed_or_cancelled_job_is_recreated_at_the_consumed_mark() {
+  void aFailedOrCancelledJobIsRecreatedAtTheConsumedMark() {
     Plan p =
         plan(
             List.of(new Job(9, "canceled", "1701102399000000000.0000000000")),
@@ -44,7 +44,7 @@ class CockroachChangefeedPlanTest {
   }
 
   @Test
-  void without_a_consumed_mark_the_last_jobs_high_water_mark_is_the_cursor() {
+  void withoutAConsumedMarkTheLastJobsHighWaterMarkIsTheCursor() {
     Plan p =
         plan(
             List.of(
@@ -57,13 +57,13 @@ class CockroachChangefeedPlanTest {
   }
 
   @Test
-  void a_job_that_never_checkpointed_is_replaced_with_an_initial_scan() {
+  void aJobThatNeverCheckpointedIsReplacedWithAnInitialScan() {
     Plan p = plan(List.of(new Job(9, "failed", null)), Optional.empty());
     assertThat(((Plan.Create) p).sql()).endsWith(", initial_scan = 'yes'").doesNotContain("cursor");
   }
 
   @Test
-  void the_first_feed_starts_now_as_declared() {
+  void theFirstFeedStartsNowAsDeclared() {
     Plan p = plan(List.of(), Optional.empty());
     assertThat(((Plan.Create) p).sql())
         .startsWith("CREATE CHANGEFEED FOR TABLE inventory_levels")

@@ -48,7 +48,7 @@ class ConfigurationDocsTest {
   }
 
   @Test
-  void the_records_of_every_module_are_found_with_their_defaults() {
+  void theRecordsOfEveryModuleAreFoundWithTheirDefaults() {
     Set<String> prefixes = new TreeSet<>();
     bound.forEach(b -> prefixes.add(b.property().substring(0, b.property().lastIndexOf('.'))));
     assertThat(prefixes)
@@ -79,14 +79,14 @@ class ConfigurationDocsTest {
   }
 
   @Test
-  void every_bound_property_has_a_row() {
+  void everyBoundPropertyHasARow() {
     List<String> missing = new ArrayList<>();
     for (Bound b : bound) if (row(b).isEmpty()) missing.add(b.property() + " (" + b.record() + ")");
     assertThat(missing).as("properties missing in " + DOCS).isEmpty();
   }
 
   @Test
-  void every_row_names_the_environment_variable_micronaut_maps_to_its_property() {
+  void everyRowNamesTheEnvironmentVariableMicronautMapsToItsProperty() {
     documented.values().stream()
         .filter(r -> r.property().startsWith("stockflow.") && !r.property().contains("<"))
         .forEach(
@@ -97,10 +97,10 @@ class ConfigurationDocsTest {
   }
 
   @Test
-  void every_documented_default_is_the_records_default() {
+  void everyDocumentedDefaultIsTheRecordsDefault() {
     for (Bound b : bound) {
       Optional<Row> row = row(b);
-      if (row.isEmpty()) continue; // reported by every_bound_property_has_a_row
+      if (row.isEmpty()) continue; // reported by everyBoundPropertyHasARow
       if (b.defaultValue().isPresent())
         assertThat(row.get().defaultValue()).as(b.property()).isEqualTo(b.defaultValue().get());
       else

@@ -113,7 +113,7 @@ class ManagementEndpointsIT {
     "POST, /loggers/ROOT,                401, 404, 404",
     "POST, /stop,                        401, 404, 404",
   })
-  void each_management_path_answers_one_status_per_caller(
+  void eachManagementPathAnswersOneStatusPerCaller(
       String method, String path, int none, int channel, int ops) {
     // One list, so a failure shows the whole row: no key, unknown key, channel key, ops key.
     List<Integer> statuses = new ArrayList<>();
@@ -123,14 +123,14 @@ class ManagementEndpointsIT {
   }
 
   @Test
-  void refusals_are_problems() {
+  void refusalsAreProblems() {
     Response r = send("GET", "/prometheus/", CHANNEL_KEY);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.body().path("type").asText()).endsWith("/forbidden");
   }
 
   @Test
-  void an_unknown_health_check_is_a_plain_bad_request() {
+  void anUnknownHealthCheckIsAPlainBadRequest() {
     Response r = send("GET", "/health/bogus", null);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.body().path("type").asText()).endsWith("/bad-request");
@@ -138,7 +138,7 @@ class ManagementEndpointsIT {
   }
 
   @Test
-  void health_shows_strangers_the_status_only() {
+  void healthShowsStrangersTheStatusOnly() {
     Response stranger = send("GET", "/health", null);
     assertThat(stranger.body().path("status").asText()).isEqualTo("UP");
     assertThat(stranger.body().has("details")).as(stranger.body().toString()).isFalse();
@@ -152,7 +152,7 @@ class ManagementEndpointsIT {
   }
 
   @Test
-  void prometheus_serves_metrics_to_ops() {
+  void prometheusServesMetricsToOps() {
     assertThat(send("GET", "/prometheus", OPS_KEY).body().asText())
         .contains("jvm_memory_used_bytes");
   }

@@ -50,7 +50,7 @@ class RetentionIT {
   }
 
   @Test
-  void each_table_loses_exactly_its_expired_rows_across_several_pages() {
+  void eachTableLosesExactlyItsExpiredRowsAcrossSeveralPages() {
     for (int i = 0; i < 5; i++) idempotencyKey("old-" + i, NOW.minus(Duration.ofDays(8)));
     for (int i = 0; i < 3; i++) idempotencyKey("new-" + i, NOW.minus(Duration.ofDays(6)));
     for (int i = 0; i < 7; i++) fence("[\"OLD-" + i + "\"]", NOW.minus(Duration.ofDays(31)));
@@ -81,7 +81,7 @@ class RetentionIT {
   }
 
   @Test
-  void two_instances_sweeping_at_once_delete_each_row_once() {
+  void twoInstancesSweepingAtOnceDeleteEachRowOnce() {
     for (int i = 0; i < 200; i++)
       fence(String.format("[\"K-%03d\"]", i), NOW.minusSeconds(i % 2 == 0 ? 40 * 86400 : 60));
     Retention a = retention(7);
@@ -94,7 +94,7 @@ class RetentionIT {
   }
 
   @Test
-  void defaults_are_a_week_for_responses_and_a_month_for_fences_and_letters() {
+  void defaultsAreAWeekForResponsesAndAMonthForFencesAndLetters() {
     var c = ConversionService.SHARED;
     assertThat(c.convertRequired("7d", Duration.class)).isEqualTo(Duration.ofDays(7));
     assertThat(c.convertRequired("30d", Duration.class)).isEqualTo(Duration.ofDays(30));

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class StockflowApplicationTest {
   @Test
-  void a_process_without_the_api_role_has_the_api_switched_off() {
+  void aProcessWithoutTheApiRoleHasTheApiSwitchedOff() {
     assertThat(StockflowApplication.roleSwitches(Map.of("stockflow.roles", "consumer,worker")))
         .containsEntry("stockflow.api.enabled", "false");
     assertThat(StockflowApplication.roleSwitches(Map.of("stockflow.roles", "worker")))
@@ -15,7 +15,7 @@ class StockflowApplicationTest {
   }
 
   @Test
-  void a_process_with_the_api_role_or_an_explicit_switch_is_left_alone() {
+  void aProcessWithTheApiRoleOrAnExplicitSwitchIsLeftAlone() {
     assertThat(StockflowApplication.roleSwitches(Map.of("stockflow.roles", "api,consumer")))
         .doesNotContainKey("stockflow.api.enabled");
     assertThat(

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 class WorkerHealthIndicatorTest {
 
   @Test
-  void worker_role_whose_pollers_do_not_run_is_down() {
+  void workerRoleWhosePollersDoNotRunIsDown() {
     HealthResult r = result(lifecycle("api,worker"));
     assertThat(r.getStatus()).isEqualTo(HealthStatus.DOWN);
     assertThat((Map<Object, Object>) r.getDetails())
@@ -26,7 +26,7 @@ class WorkerHealthIndicatorTest {
   }
 
   @Test
-  void process_without_the_worker_role_is_up_and_says_so() {
+  void processWithoutTheWorkerRoleIsUpAndSaysSo() {
     HealthResult r = result(lifecycle("api,consumer"));
     assertThat(r.getStatus()).isEqualTo(HealthStatus.UP);
     assertThat((Map<Object, Object>) r.getDetails())

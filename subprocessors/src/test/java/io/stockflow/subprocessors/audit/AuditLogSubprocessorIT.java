@@ -11,35 +11,28 @@ import io.stockflow.changefeed.Hlc;
 import io.stockflow.changefeed.Operation;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuditLogSubprocessorIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
 
   @BeforeAll
-  static void start() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(pg.dataSource());
-    sql = Database.dsl(pg.dataSource());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
+  static void connect() {
+    sql = Database.dsl(postgres.dataSource());
   }
 
   @Test
-  void every_change_is_audited_once_even_when_delivered_twice() throws Exception {
+  void everyChangeIsAuditedOnceEvenWhenDeliveredTwice() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     ChangeEvent update =
         event(
@@ -64,7 +57,7 @@ class AuditLogSubprocessorIT {
   }
 
   @Test
-  void replay_requests_are_recorded_as_replays() throws Exception {
+  void replayRequestsAreRecordedAsReplays() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     audit.process(
         event(
@@ -81,8 +74,7 @@ class AuditLogSubprocessorIT {
   }
 
   @Test
-  void a_batch_is_one_insert_and_repeats_inside_or_across_batches_insert_nothing()
-      throws Exception {
+  void aBatchIsOneInsertAndRepeatsInsideOrAcrossBatchesInsertNothing() throws Exception {
     AuditLogSubprocessor audit = new AuditLogSubprocessor(new Transactions(sql));
     java.util.List<ChangeEvent> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 250; i++)

@@ -69,7 +69,7 @@ class OrderFulfilmentSubprocessorProcessTest {
   }
 
   @Test
-  void a_confirmation_starts_the_orders_workflow_and_shipping_ends_it() {
+  void aConfirmationStartsTheOrdersWorkflowAndShippingEndsIt() {
     Instant committed = Instant.ofEpochMilli(env.currentTimeMillis()).plusNanos(1_234);
     subprocessor.process(update("pending", "confirmed", Hlc.of(committed)));
 

@@ -91,7 +91,7 @@ class OrderFulfilmentSubprocessorTest {
   }
 
   @Test
-  void one_workflow_per_order_is_the_coalescing_key() {
+  void oneWorkflowPerOrderIsTheCoalescingKey() {
     ChangeEvent e = change(row("pending"), row("confirmed"), false);
     assertThat(SUBPROCESSOR.name()).isEqualTo("order-fulfilment");
     assertThat(SUBPROCESSOR.coalescingKey(e))

@@ -112,7 +112,7 @@ class ChannelSyncSubprocessorTest {
   }
 
   @Test
-  void a_batch_over_many_skus_makes_one_call_per_bucket_touched() {
+  void aBatchOverManySkusMakesOneCallPerBucketTouched() {
     List<ChangeEvent> batch = new ArrayList<>();
     Set<String> skus = new HashSet<>();
     for (int i = 0; i < 200; i++) {
@@ -139,7 +139,7 @@ class ChannelSyncSubprocessorTest {
   }
 
   @Test
-  void one_change_at_a_time_still_reaches_its_bucket() {
+  void oneChangeAtATimeStillReachesItsBucket() {
     subprocessor.process(change("JERKY-TERIYAKI-3OZ", "SEA1", 12));
     int bucket = ChannelSyncClient.bucketOf("JERKY-TERIYAKI-3OZ", BUCKETS);
     assertThat(signalWithStarts.get()).isEqualTo(1);

@@ -4,23 +4,35 @@ import static io.stockflow.db.jooq.Tables.ALERTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stockflow.db.Database;
+import io.stockflow.testsupport.PostgresExtension;
+import io.stockflow.testsupport.TemporalExtension;
+import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.support.RealStack;
 import io.stockflow.workflows.support.WebhookReceiver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stock alerts from SQL writes, on the real dev server and PostgreSQL, with a real webhook. */
 class AlertIT {
-  @TempDir Path dir;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
+  @RegisterExtension
+  static final TemporalExtension temporal =
+      TemporalExtension.withSearchAttributes(StockflowSearchAttributes.DEV_SERVER_FLAGS);
 
   @Test
-  void out_of_stock_alerts_once_notifies_the_webhook_and_resolves_when_stock_returns()
-      throws Exception {
+  void outOfStockAlertsOnceNotifiesTheWebhookAndResolvesWhenStockReturns() throws Exception {
     try (WebhookReceiver hooks = new WebhookReceiver();
-        RealStack stack = new RealStack(dir, RealStack.testSettings(hooks.url("/alerts")))) {
+        RealStack stack =
+            new RealStack(
+                postgres.dataSource(),
+                temporal.target(),
+                RealStack.testSettings(temporal.taskQueue(), hooks.url("/alerts")))) {
       AlertClient alerts = new AlertClient(stack.client(), stack.taskQueue());
       stack.seedRow("JERKY-TERIYAKI-3OZ", "SEA1", 5, 3, 0, 50);
       var before = stack.snapshot("JERKY-TERIYAKI-3OZ", "SEA1");

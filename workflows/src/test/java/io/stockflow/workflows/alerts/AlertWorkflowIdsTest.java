@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class AlertWorkflowIdsTest {
 
   @Test
-  void row_kinds_have_one_workflow_per_row_and_per_episode_kinds_one_per_episode() {
+  void rowKindsHaveOneWorkflowPerRowAndPerEpisodeKindsOnePerEpisode() {
     assertThat(AlertClient.workflowId(AlertKind.RESTOCK_LATE, "JERKY", "SEA1", "3"))
         .isEqualTo("alert/restock_late/JERKY/SEA1");
     assertThat(AlertClient.workflowId(AlertKind.ORDER_LATE, null, "SEA1", "o-1"))
@@ -18,7 +18,7 @@ class AlertWorkflowIdsTest {
   }
 
   @Test
-  void the_episode_key_of_an_alert_row_leads_to_its_workflow() {
+  void theEpisodeKeyOfAnAlertRowLeadsToItsWorkflow() {
     assertThat(AlertClient.workflowIdOfEpisodeKey("low_stock/JERKY/SEA1/2"))
         .isEqualTo(AlertClient.workflowId(AlertKind.LOW_STOCK, "JERKY", "SEA1"));
     assertThat(AlertClient.workflowIdOfEpisodeKey("count_variance/JERKY/SEA1/2026-11-22T05:00:00Z"))

@@ -58,7 +58,7 @@ class AlertWorkflowTest {
   }
 
   @Test
-  void renotifies_every_interval_escalates_after_the_threshold_and_stops_when_acknowledged() {
+  void renotifiesEveryIntervalEscalatesAfterTheThresholdAndStopsWhenAcknowledged() {
     assertThat(alerts.raise(variance("2026-11-22T05:00:00Z"))).isTrue();
     assertThat(alerts.raise(variance("2026-11-22T05:00:00Z"))).as("already open").isFalse();
     env.sleep(Duration.ofMinutes(150));
@@ -87,7 +87,7 @@ class AlertWorkflowTest {
   }
 
   @Test
-  void acknowledged_low_stock_stays_quiet_until_the_condition_clears() {
+  void acknowledgedLowStockStaysQuietUntilTheConditionClears() {
     alerts.raise(
         new AlertInput(
             AlertKind.LOW_STOCK,
@@ -123,7 +123,7 @@ class AlertWorkflowTest {
   }
 
   @Test
-  void significant_variance_is_more_than_10_units_or_more_than_5_percent() {
+  void significantVarianceIsMoreThan10UnitsOrMoreThan5Percent() {
     assertThat(alerts.significantVariance(40, 26)).isTrue();
     assertThat(alerts.significantVariance(100, 94)).isTrue();
     assertThat(alerts.significantVariance(100, 95)).isFalse();

@@ -6,35 +6,32 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
+import io.stockflow.testsupport.PostgresExtension;
 import io.stockflow.workflows.WebhookSender;
 import io.stockflow.workflows.alerts.AlertActivitiesImpl;
 import io.stockflow.workflows.alerts.AlertInput;
 import io.stockflow.workflows.alerts.AlertKind;
 import io.stockflow.workflows.alerts.AlertPolicy;
 import io.stockflow.workflows.alerts.AlertRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The order fulfilment SLA's database side, on embedded PostgreSQL with the real migrations. */
 class OrderFulfilmentActivitiesIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer postgres;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
   static Transactions transactions;
 
   @BeforeAll
   static void start() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(postgres.dataSource());
     sql = Database.dsl(postgres.dataSource());
     transactions = new Transactions(sql);
     sql.execute(
@@ -42,13 +39,8 @@ class OrderFulfilmentActivitiesIT {
             + " 'us-west')");
   }
 
-  @AfterAll
-  static void stop() {
-    if (postgres != null) postgres.close();
-  }
-
   @Test
-  void current_status_reads_the_order_row_and_null_when_there_is_none() {
+  void currentStatusReadsTheOrderRowAndNullWhenThereIsNone() {
     UUID id = UUID.randomUUID();
     sql.execute(
         "INSERT INTO orders (id, cart_id, location_id, status) VALUES (?, ?, 'SEA1', 'confirmed')",
@@ -64,7 +56,7 @@ class OrderFulfilmentActivitiesIT {
   }
 
   @Test
-  void an_order_late_alert_is_one_row_per_order() {
+  void anOrderLateAlertIsOneRowPerOrder() {
     boolean migrated =
         sql.fetchExists(
             sql.selectOne().from("flyway_schema_history").where("version = '41' AND success"));

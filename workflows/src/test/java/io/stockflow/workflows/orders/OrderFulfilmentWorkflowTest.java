@@ -108,7 +108,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void an_order_shipped_before_the_deadline_completes_without_alert_or_database_read() {
+  void anOrderShippedBeforeTheDeadlineCompletesWithoutAlertOrDatabaseRead() {
     assertThat(orders.onOrderChanged(commit("confirmed"))).isEqualTo(Action.SIGNALLED_WITH_START);
     env.sleep(Duration.ofHours(3));
     assertThat(orders.onOrderChanged(commit("picked"))).isEqualTo(Action.SIGNALLED_WITH_START);
@@ -129,7 +129,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void an_order_cancelled_before_the_deadline_completes_cancelled() {
+  void anOrderCancelledBeforeTheDeadlineCompletesCancelled() {
     orders.onOrderChanged(commit("confirmed"));
     env.sleep(Duration.ofHours(5));
     assertThat(orders.onOrderChanged(commit("cancelled"))).isEqualTo(Action.SIGNALLED);
@@ -141,7 +141,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void a_late_order_raises_exactly_one_alert_then_completes_late_and_resolves_it_when_shipped() {
+  void aLateOrderRaisesExactlyOneAlertThenCompletesLateAndResolvesItWhenShipped() {
     OrderStatusUpdate confirmed = commit("confirmed");
     orders.onOrderChanged(confirmed);
     env.sleep(Duration.ofHours(2));
@@ -183,7 +183,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void a_late_order_that_never_ships_gives_up_at_the_second_deadline_leaving_the_alert_to_people() {
+  void aLateOrderThatNeverShipsGivesUpAtTheSecondDeadlineLeavingTheAlertToPeople() {
     orders.onOrderChanged(commit("confirmed"));
     env.sleep(Duration.ofHours(30));
     assertThat(lateAlertOpens()).hasSize(1);
@@ -198,7 +198,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void shipped_in_the_database_but_not_yet_signalled_at_the_deadline_is_not_late() {
+  void shippedInTheDatabaseButNotYetSignalledAtTheDeadlineIsNotLate() {
     orders.onOrderChanged(commit("confirmed"));
     env.sleep(Duration.ofHours(20));
     commit("shipped"); // the changefeed lags: no signal yet
@@ -211,7 +211,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void stale_and_out_of_order_signals_are_ignored() {
+  void staleAndOutOfOrderSignalsAreIgnored() {
     OrderStatusUpdate confirmed = commit("confirmed");
     OrderStatusUpdate cancelledThenReverted = commit("cancelled");
     OrderStatusUpdate picked = commit("picked");
@@ -234,7 +234,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void a_duplicate_start_is_harmless_one_run_and_one_alert() {
+  void aDuplicateStartIsHarmlessOneRunAndOneAlert() {
     OrderStatusUpdate confirmed = commit("confirmed");
     assertThat(orders.onOrderChanged(confirmed)).isEqualTo(Action.SIGNALLED_WITH_START);
     assertThat(orders.onOrderChanged(confirmed)).isEqualTo(Action.SIGNALLED_WITH_START);
@@ -251,7 +251,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void pending_and_terminal_statuses_start_nothing() {
+  void pendingAndTerminalStatusesStartNothing() {
     assertThat(orders.onOrderChanged(commit("pending"))).isEqualTo(Action.NOTHING);
     assertThat(orders.onOrderChanged(commit("cancelled"))).isEqualTo(Action.NOTHING);
     env.sleep(Duration.ofDays(2));
@@ -260,7 +260,7 @@ class OrderFulfilmentWorkflowTest {
   }
 
   @Test
-  void the_sla_clock_starts_at_the_commit_of_the_confirmation_not_when_the_workflow_starts() {
+  void theSlaClockStartsAtTheCommitOfTheConfirmationNotWhenTheWorkflowStarts() {
     OrderStatusUpdate confirmed = commit("confirmed");
     env.sleep(Duration.ofHours(20)); // the consumer was down
     orders.onOrderChanged(confirmed);

@@ -12,7 +12,7 @@ class OrderStatusUpdateTest {
   }
 
   @Test
-  void versions_order_by_wall_time_then_logical_counter() {
+  void versionsOrderByWallTimeThenLogicalCounter() {
     assertThat(
             at("1701102311425045162.0000000001").isNewerThan(at("1701102311425045162.0000000000")))
         .isTrue();
@@ -29,7 +29,7 @@ class OrderStatusUpdateTest {
   }
 
   @Test
-  void a_malformed_version_is_refused_by_the_caller_not_inside_the_workflow() {
+  void aMalformedVersionIsRefusedByTheCallerNotInsideTheWorkflow() {
     assertThatThrownBy(() -> at("yesterday")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> at("-1.0")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> at("1.x")).isInstanceOf(IllegalArgumentException.class);

@@ -61,7 +61,7 @@ class ReservationExpiryWorkflowTest {
   }
 
   @Test
-  void expires_an_active_reservation_at_expires_at() {
+  void expiresAnActiveReservationAtExpiresAt() {
     Instant expiresAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofMinutes(15));
     expiry.onReservationChanged(change("active", expiresAt));
     assertThat(outcome()).isEqualTo(ExpiryOutcome.EXPIRED);
@@ -72,7 +72,7 @@ class ReservationExpiryWorkflowTest {
   }
 
   @Test
-  void ends_early_without_touching_the_database_when_confirmed() {
+  void endsEarlyWithoutTouchingTheDatabaseWhenConfirmed() {
     Instant expiresAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofMinutes(15));
     expiry.onReservationChanged(change("active", expiresAt));
     env.sleep(Duration.ofMinutes(3));
@@ -83,7 +83,7 @@ class ReservationExpiryWorkflowTest {
   }
 
   @Test
-  void an_extension_moves_the_timer_signalled_or_found_in_the_database() {
+  void anExtensionMovesTheTimerSignalledOrFoundInTheDatabase() {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     expiry.onReservationChanged(change("active", now.plus(Duration.ofMinutes(15))));
     env.sleep(Duration.ofMinutes(5));
@@ -96,7 +96,7 @@ class ReservationExpiryWorkflowTest {
   }
 
   @Test
-  void a_replayed_active_change_after_completion_does_not_restart_the_timer() {
+  void aReplayedActiveChangeAfterCompletionDoesNotRestartTheTimer() {
     Instant expiresAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofMinutes(1));
     ReservationChange active = change("active", expiresAt);
     expiry.onReservationChanged(active);

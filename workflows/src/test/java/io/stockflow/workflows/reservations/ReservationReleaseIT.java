@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.reservations.ReservationSweep;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two paths that end an expired hold — the reservation-expiry activity (the real {@link
@@ -29,27 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing, so the stock comes back exactly once, in either order and when they run at once.
  */
 class ReservationReleaseIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer postgres;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
   static Transactions transactions;
   static ReservationExpiryActivitiesImpl activity;
 
   @BeforeAll
   static void start() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(postgres.dataSource());
     sql = Database.dsl(postgres.dataSource());
     transactions = new Transactions(sql);
     activity = new ReservationExpiryActivitiesImpl(transactions);
     sql.execute(
         "INSERT INTO locations (id, name, kind, region) VALUES ('RL', 'RL', 'fulfilment_centre',"
             + " 'us-west')");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (postgres != null) postgres.close();
   }
 
   /**
@@ -98,7 +90,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void the_activity_after_the_sweep_gives_nothing_back() {
+  void theActivityAfterTheSweepGivesNothingBack() {
     String id = holds("RL-A", 1, 3, "2001-01-01T00:00:00Z").get(0);
 
     ReservationSweep.Result swept = sweep().sweep(Instant.parse("2001-01-01T00:02:00Z"), null);
@@ -111,7 +103,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void the_sweep_after_the_activity_gives_nothing_back() {
+  void theSweepAfterTheActivityGivesNothingBack() {
     String id = holds("RL-B", 1, 3, "2002-01-01T00:00:00Z").get(0);
 
     assertThat(activity.expire(id)).isEqualTo(new ExpireResult(ExpiryOutcome.EXPIRED, null));
@@ -124,7 +116,7 @@ class ReservationReleaseIT {
   }
 
   @Test
-  void activities_and_two_sweepers_at_once_release_each_hold_exactly_once() throws Exception {
+  void activitiesAndTwoSweepersAtOnceReleaseEachHoldExactlyOnce() throws Exception {
     int n = 120;
     List<String> ids = holds("RL-C", n, 2, "2003-01-01T00:00:00Z");
     Instant now = Instant.parse("2003-01-01T00:02:00Z");

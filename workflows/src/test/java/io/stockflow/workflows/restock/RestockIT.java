@@ -4,26 +4,46 @@ import static io.stockflow.db.jooq.Tables.PURCHASE_ORDERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stockflow.db.Database;
+import io.stockflow.testsupport.PostgresExtension;
+import io.stockflow.testsupport.TemporalExtension;
+import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.support.RealStack;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jooq.Condition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Restock against the real Temporal dev server and real PostgreSQL, worker in this JVM. */
 class RestockIT {
-  @TempDir static Path dir;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
+  @RegisterExtension
+  static final TemporalExtension temporal =
+      TemporalExtension.withSearchAttributes(StockflowSearchAttributes.DEV_SERVER_FLAGS);
+
+  /**
+   * The class's tests share its database and run in any order: each counts its own SKU's orders.
+   */
+  static final Condition TERIYAKI = PURCHASE_ORDERS.SKU.eq("JERKY-TERIYAKI-3OZ");
+
   static RealStack stack;
   static RestockClient restock;
 
   @BeforeAll
   static void start() {
-    stack = new RealStack(dir, RealStack.testSettings(null));
+    stack =
+        new RealStack(
+            postgres.dataSource(),
+            temporal.target(),
+            RealStack.testSettings(temporal.taskQueue(), null));
     restock = new RestockClient(stack.client(), stack.taskQueue());
   }
 
@@ -33,8 +53,7 @@ class RestockIT {
   }
 
   @Test
-  void two_triggers_create_exactly_one_purchase_order_and_the_receipt_completes_the_episode()
-      throws Exception {
+  void twoTriggersCreateExactlyOnePurchaseOrderAndTheReceiptCompletesTheEpisode() throws Exception {
     stack.seedRow("JERKY-TERIYAKI-3OZ", "SEA1", 40, 20, 5, 150);
     // A sale takes the row below its reorder point; the subprocessor would see this change twice
     // (at-least-once), and then the echo of the workflow's own in_transit_in write.
@@ -46,8 +65,8 @@ class RestockIT {
 
     await("one purchase order")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> stack.sql.fetchCount(PURCHASE_ORDERS) == 1);
-    var po = stack.sql.selectFrom(PURCHASE_ORDERS).fetchOne();
+        .until(() -> stack.sql.fetchCount(PURCHASE_ORDERS, TERIYAKI) == 1);
+    var po = stack.sql.selectFrom(PURCHASE_ORDERS).where(TERIYAKI).fetchOne();
     assertThat(po.getQuantity()).isEqualTo(150 - 12 - 0);
     assertThat(po.getEpisodeKey()).isEqualTo("restock/JERKY-TERIYAKI-3OZ/SEA1/1");
     assertThat(po.getStatus()).isEqualTo("open");
@@ -82,7 +101,8 @@ class RestockIT {
             .episode("JERKY-TERIYAKI-3OZ", "SEA1")
             .getResult(60, TimeUnit.SECONDS, RestockResult.class);
     assertThat(result.outcome()).isEqualTo(RestockResult.Outcome.RECEIVED);
-    assertThat(stack.sql.selectFrom(PURCHASE_ORDERS).fetchOne().getStatus()).isEqualTo("received");
+    assertThat(stack.sql.selectFrom(PURCHASE_ORDERS).where(TERIYAKI).fetchOne().getStatus())
+        .isEqualTo("received");
 
     // A replay of the old trigger after completion: a new run looks, orders nothing.
     restock.onStockChanged(trigger);
@@ -92,14 +112,13 @@ class RestockIT {
                 .getResult(60, TimeUnit.SECONDS, RestockResult.class)
                 .outcome())
         .isEqualTo(RestockResult.Outcome.NOT_NEEDED);
-    assertThat(stack.sql.fetchCount(PURCHASE_ORDERS)).isEqualTo(1);
+    assertThat(stack.sql.fetchCount(PURCHASE_ORDERS, TERIYAKI)).isEqualTo(1);
     assertThat(stack.status(RestockClient.workflowId("JERKY-TERIYAKI-3OZ", "SEA1")))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
   @Test
-  void terminated_episode_re_driven_after_the_goods_arrived_adopts_and_closes_its_order()
-      throws Exception {
+  void terminatedEpisodeReDrivenAfterTheGoodsArrivedAdoptsAndClosesItsOrder() throws Exception {
     stack.seedRow("JERKY-PEPPERED-3OZ", "SEA1", 3, 10, 0, 50);
     var trigger = stack.snapshot("JERKY-PEPPERED-3OZ", "SEA1");
     restock.onStockChanged(trigger);

@@ -78,7 +78,7 @@ class RestockWorkflowTest {
   }
 
   @Test
-  void second_trigger_and_the_in_transit_echo_during_an_open_episode_order_nothing_more() {
+  void secondTriggerAndTheInTransitEchoDuringAnOpenEpisodeOrderNothingMore() {
     restock.onStockChanged(snapshot("1.0"));
     env.sleep(Duration.ofMinutes(1));
     // The order's own in_transit_in write comes back through the changefeed, then a sale.
@@ -103,7 +103,7 @@ class RestockWorkflowTest {
   }
 
   @Test
-  void overdue_order_escalates_once_then_completes_and_resolves_the_alert_on_receipt() {
+  void overdueOrderEscalatesOnceThenCompletesAndResolvesTheAlertOnReceipt() {
     restock.onStockChanged(snapshot("1.0"));
     env.sleep(Duration.ofDays(3));
 
@@ -128,7 +128,7 @@ class RestockWorkflowTest {
   }
 
   @Test
-  void receipt_without_any_signal_is_found_by_the_periodic_check() {
+  void receiptWithoutAnySignalIsFoundByThePeriodicCheck() {
     restock.onStockChanged(snapshot("1.0"));
     env.sleep(Duration.ofMinutes(5));
     row.receive();
@@ -138,7 +138,7 @@ class RestockWorkflowTest {
   }
 
   @Test
-  void replayed_change_after_the_episode_completed_orders_nothing() {
+  void replayedChangeAfterTheEpisodeCompletedOrdersNothing() {
     StockSnapshot trigger = snapshot("1.0");
     restock.onStockChanged(trigger);
     env.sleep(Duration.ofMinutes(1));
@@ -152,7 +152,7 @@ class RestockWorkflowTest {
   }
 
   @Test
-  void a_change_of_a_row_that_is_not_low_starts_nothing() {
+  void aChangeOfARowThatIsNotLowStartsNothing() {
     row.onHand = 100;
     restock.onStockChanged(snapshot("1.0"));
     assertThat(row.orders).isEmpty();

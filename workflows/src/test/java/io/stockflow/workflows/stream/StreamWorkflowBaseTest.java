@@ -82,8 +82,7 @@ class StreamWorkflowBaseTest {
   }
 
   @Test
-  void no_event_is_lost_or_handled_twice_across_many_continue_as_new_under_concurrent_signals()
-      throws Exception {
+  void noEventIsLostOrHandledTwiceAcrossManyContinueAsNewUnderConcurrentSignals() throws Exception {
     StreamOptions options =
         new StreamOptions(Duration.ofMinutes(5), 3, Duration.ZERO, 7, Duration.ofDays(1), 1000);
     List<String> ids = IntStream.range(0, 150).mapToObj(i -> "e" + i).toList();
@@ -105,7 +104,7 @@ class StreamWorkflowBaseTest {
   }
 
   @Test
-  void events_are_handled_in_arrival_order_and_the_workflow_completes_after_the_idle_time() {
+  void eventsAreHandledInArrivalOrderAndTheWorkflowCompletesAfterTheIdleTime() {
     StreamOptions options =
         new StreamOptions(Duration.ofMinutes(2), 2, Duration.ZERO, 3, Duration.ofDays(1), 10);
     for (int i = 0; i < 8; i++) send(options, "e" + i);
@@ -115,7 +114,7 @@ class StreamWorkflowBaseTest {
   }
 
   @Test
-  void min_interval_coalesces_events_into_one_batch_per_interval() {
+  void minIntervalCoalescesEventsIntoOneBatchPerInterval() {
     StreamOptions options =
         new StreamOptions(
             Duration.ofMinutes(2), 100, Duration.ofMinutes(1), 1000, Duration.ofDays(1), 100);

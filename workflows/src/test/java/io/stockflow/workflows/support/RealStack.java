@@ -5,12 +5,8 @@ import static io.stockflow.db.jooq.Tables.INVENTORY_LEVELS;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import io.stockflow.embedded.TemporalDevServer;
 import io.stockflow.stock.AvailabilitySettings;
 import io.stockflow.workflows.StockSnapshot;
-import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.worker.StockflowWorker;
 import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -19,46 +15,42 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.nio.file.Path;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
 /**
- * The real thing for integration tests: embedded PostgreSQL (migrated) and the Temporal dev server
- * (SQLite on disk, restartable), a client, and a stockflow worker running in the test JVM. Every
- * part can be restarted; {@link #close()} stops all of them.
+ * The real thing for integration tests: a migrated PostgreSQL database and a Temporal dev server
+ * (both owned by the test class, usually through test-support's extensions), a client, and a
+ * stockflow worker running in the test JVM. The worker can be stopped and started again; {@link
+ * #close()} stops the worker and the client.
  */
 public final class RealStack implements AutoCloseable {
   public static final String NAMESPACE = "default";
 
-  private final Path dir;
-  private final int temporalPort = Ports.free();
-  private final int uiPort = Ports.free();
   private final WorkerSettings settings;
-  public final EmbeddedPostgresServer postgres;
   public final DSLContext sql;
   public final Transactions transactions;
-  private TemporalDevServer temporal;
-  private WorkflowServiceStubs service;
-  private WorkflowClient client;
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
   private StockflowWorker worker;
 
-  public RealStack(Path dir, WorkerSettings settings) {
-    this.dir = dir;
+  /**
+   * A client of the dev server at {@code temporalTarget} and a worker on {@code settings}'s task
+   * queue that writes to {@code database}.
+   */
+  public RealStack(DataSource database, String temporalTarget, WorkerSettings settings) {
     this.settings = settings;
-    postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
+    sql = Database.dsl(database);
+    transactions = new Transactions(sql);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
     try {
-      Database.migrate(postgres.dataSource());
-      sql = Database.dsl(postgres.dataSource());
-      transactions = new Transactions(sql);
-      startTemporal();
-      service =
-          WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
       client = WorkflowClient.newInstance(service);
       startWorker();
     } catch (RuntimeException | Error e) {
-      close(); // a stack that failed to start leaves no server behind
+      service.shutdownNow();
       throw e;
     }
   }
@@ -83,21 +75,6 @@ public final class RealStack implements AutoCloseable {
   public void stopWorker() {
     worker.close();
     worker = null;
-  }
-
-  /** Starts the dev server on the same ports and data file (workflows survive). */
-  public void startTemporal() {
-    temporal =
-        TemporalDevServer.start(
-            dir.resolve("temporal"),
-            temporalPort,
-            uiPort,
-            StockflowSearchAttributes.DEV_SERVER_FLAGS);
-  }
-
-  public void stopTemporal() {
-    temporal.close();
-    temporal = null;
   }
 
   /** The row as the platform would hand it to a client after reading it from the changefeed. */
@@ -156,16 +133,14 @@ public final class RealStack implements AutoCloseable {
         .getStatus();
   }
 
-  /** Settings for tests: the default queue with a small concurrency and a short webhook timeout. */
-  public static WorkerSettings testSettings(String alertWebhookUrl) {
-    return new WorkerSettings("stockflow-it", 4, 4, alertWebhookUrl, Duration.ofSeconds(5));
+  /** Settings for tests: the class's queue, a small concurrency and a short webhook timeout. */
+  public static WorkerSettings testSettings(String taskQueue, String alertWebhookUrl) {
+    return new WorkerSettings(taskQueue, 4, 4, alertWebhookUrl, Duration.ofSeconds(5));
   }
 
   @Override
   public void close() {
     if (worker != null) worker.close();
-    if (service != null) service.shutdownNow();
-    if (temporal != null) temporal.close();
-    postgres.close();
+    service.shutdownNow();
   }
 }

@@ -132,7 +132,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void many_skus_of_one_bucket_are_projected_together_at_most_once_per_interval() {
+  void manySkusOfOneBucketAreProjectedTogetherAtMostOncePerInterval() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -170,8 +170,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void
-      a_dead_webhook_holds_back_only_its_channel_while_the_bucket_continues_as_new_with_a_bounded_history() {
+  void aDeadWebhookHoldsBackOnlyItsChannelWhileTheBucketContinuesAsNewWithABoundedHistory() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -250,7 +249,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void a_push_the_channel_rejects_for_good_is_dropped_and_the_others_go_on() {
+  void aPushTheChannelRejectsForGoodIsDroppedAndTheOthersGoOn() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),
@@ -266,7 +265,7 @@ class ChannelSyncWorkflowTest {
   }
 
   @Test
-  void a_sku_belongs_to_one_bucket_and_the_client_refuses_to_send_it_elsewhere() {
+  void aSkuBelongsToOneBucketAndTheClientRefusesToSendItElsewhere() {
     ChannelSyncClient sync =
         new ChannelSyncClient(
             env.getWorkflowClient(),

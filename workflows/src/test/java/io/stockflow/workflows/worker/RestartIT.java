@@ -7,6 +7,11 @@ import static io.stockflow.db.jooq.Tables.RESERVATIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stockflow.db.Database;
+import io.stockflow.embedded.Ports;
+import io.stockflow.embedded.TemporalDevServer;
+import io.stockflow.testsupport.PostgresExtension;
+import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.alerts.AlertClient;
 import io.stockflow.workflows.alerts.AlertInput;
 import io.stockflow.workflows.alerts.AlertKind;
@@ -26,23 +31,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every workflow kind in flight while the worker is restarted and then the Temporal dev server is
- * restarted on the same data: all complete, each effect exactly once.
+ * restarted on the same data: all complete, each effect exactly once. The dev server is this test's
+ * own (it is restarted); the database is the class's.
  */
 class RestartIT {
   static final String SKU = "JERKY-TERIYAKI-3OZ";
   static final String LOC = "SEA1";
 
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   @TempDir Path dir;
+  private final int temporalPort = Ports.free();
+  private final int uiPort = Ports.free();
 
   @Test
-  void
-      worker_and_temporal_restarts_mid_flight_end_with_every_workflow_completed_and_one_effect_each() {
+  void workerAndTemporalRestartsMidFlightEndWithEveryWorkflowCompletedAndOneEffectEach() {
+    TemporalDevServer temporal = startTemporal();
     try (WebhookReceiver hooks = new WebhookReceiver();
-        RealStack stack = new RealStack(dir, RealStack.testSettings(hooks.url("/alerts")))) {
+        RealStack stack =
+            new RealStack(
+                postgres.dataSource(),
+                temporal.target(),
+                RealStack.testSettings("stockflow-it", hooks.url("/alerts")))) {
       var sql = stack.sql;
       stack.seedRow(SKU, LOC, 12, 20, 2, 150);
       sql.execute(
@@ -103,8 +120,8 @@ class RestartIT {
       stack.startWorker();
 
       // 2. The Temporal server goes away and comes back on the same data.
-      stack.stopTemporal();
-      stack.startTemporal();
+      temporal.close();
+      temporal = startTemporal();
 
       await("alert re-notified after the restarts")
           .atMost(Duration.ofSeconds(60))
@@ -153,6 +170,14 @@ class RestartIT {
           .until(
               () -> sql.selectFrom(CHANNEL_AVAILABILITY).fetchOne().getAvailableToSell(),
               v -> v == 148L);
+    } finally {
+      temporal.close();
     }
+  }
+
+  /** The dev server on this test's ports and data file: a restart keeps every workflow. */
+  private TemporalDevServer startTemporal() {
+    return TemporalDevServer.start(
+        dir.resolve("temporal"), temporalPort, uiPort, StockflowSearchAttributes.DEV_SERVER_FLAGS);
   }
 }

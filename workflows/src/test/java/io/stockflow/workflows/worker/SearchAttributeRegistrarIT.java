@@ -17,7 +17,7 @@ class SearchAttributeRegistrarIT {
   @TempDir Path dir;
 
   @Test
-  void registers_missing_search_attributes_once_and_tolerates_running_again() {
+  void registersMissingSearchAttributesOnceAndToleratesRunningAgain() {
     try (TemporalDevServer temporal =
         TemporalDevServer.start(dir, Ports.free(), Ports.free(), Map.of())) {
       WorkflowServiceStubs service =

@@ -16,7 +16,7 @@ class ColumnTypeTest {
   }
 
   @Test
-  void timestamptz_is_go_rfc3339nano_in_utc() {
+  void timestamptzIsGoRfc3339nanoInUtc() {
     // DTimestampTZ: t.Time.In(loc).Format(time.RFC3339Nano), loc = UTC.
     assertThat(enc("timestamptz", "2023-11-27T16:25:11.425045Z"))
         .isEqualTo("\"2023-11-27T16:25:11.425045Z\"");
@@ -31,7 +31,7 @@ class ColumnTypeTest {
   }
 
   @Test
-  void decimal_is_a_number_with_its_own_scale_and_non_finite_values_are_strings() {
+  void decimalIsANumberWithItsOwnScaleAndNonFiniteValuesAreStrings() {
     // DDecimal: json.FromDecimal(t.Decimal); jsonNumber.Format quotes a non-finite value.
     assertThat(enc("numeric", "12.50")).isEqualTo("12.50");
     assertThat(enc("numeric", "0.00")).isEqualTo("0.00");
@@ -43,7 +43,7 @@ class ColumnTypeTest {
   }
 
   @Test
-  void ints_bools_strings_uuids() {
+  void intsBoolsStringsUuids() {
     assertThat(enc("int8", 9223372036854775807L)).isEqualTo("9223372036854775807");
     assertThat(enc("INT4", 42)).isEqualTo("42");
     assertThat(enc("int2", (short) -3)).isEqualTo("-3");
@@ -55,7 +55,7 @@ class ColumnTypeTest {
   }
 
   @Test
-  void jsonb_is_embedded_with_bytewise_sorted_keys_and_exact_numbers() {
+  void jsonbIsEmbeddedWithBytewiseSortedKeysAndExactNumbers() {
     // PostgreSQL's jsonb text orders keys by length; CockroachDB's JSON objects are sorted.
     assertThat(
             enc(
@@ -67,7 +67,7 @@ class ColumnTypeTest {
   }
 
   @Test
-  void types_without_a_cockroachdb_encoding_are_refused() {
+  void typesWithoutACockroachdbEncodingAreRefused() {
     assertThat(ColumnType.forPgType("point")).isEmpty();
     assertThat(ColumnType.forPgType("interval")).isEmpty();
     assertThat(ColumnType.forPgType("_int8")).isEmpty();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** CockroachDB's json.Format (pkg/util/json/json.go): ", " and ": ", keys sorted by bytes. */
 class CrdbJsonTest {
   @Test
-  void objects_are_sorted_by_utf8_bytes_with_cockroachdb_separators() {
+  void objectsAreSortedByUtf8BytesWithCockroachdbSeparators() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("é", 1);
     o.put("b", 2);
@@ -28,7 +28,7 @@ class CrdbJsonTest {
   }
 
   @Test
-  void strings_escape_as_cockroachdbs_encodeJSONString() {
+  void stringsEscapeAsCockroachdbsEncodeJSONString() {
     // pkg/util/json/json.go encodeJSONString with tables.go's safeSet (Go's encoding/json table,
     // escapeHTML off): only \n \r \t have short escapes; \b and \f are \u0008 and \u000c; DEL
     // (0x7f) and every non-ASCII rune are written raw.

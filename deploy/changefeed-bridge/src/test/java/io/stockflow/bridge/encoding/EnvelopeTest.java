@@ -32,7 +32,7 @@ class EnvelopeTest {
   }
 
   @Test
-  void insert_matches_cockroachdb() {
+  void insertMatchesCockroachdb() {
     assertThat(text(Envelope.key(List.of("a"), foo()))).isEqualTo("[1]");
     assertThat(text(Envelope.value(null, foo(), Envelope.hlc(1, 2))))
         .isEqualTo(
@@ -40,20 +40,20 @@ class EnvelopeTest {
   }
 
   @Test
-  void delete_matches_cockroachdb() {
+  void deleteMatchesCockroachdb() {
     assertThat(text(Envelope.value(foo(), null, Envelope.hlc(1, 2))))
         .isEqualTo(
             "{\"after\": null, \"before\": {\"a\": 1, \"b\": \"bar\"}, \"updated\": \"1.0000000002\"}");
   }
 
   @Test
-  void resolved_matches_cockroachdb() {
+  void resolvedMatchesCockroachdb() {
     assertThat(text(Envelope.resolved(Envelope.hlc(1, 2))))
         .isEqualTo("{\"resolved\":\"1.0000000002\"}");
   }
 
   @Test
-  void composite_keys_follow_primary_key_order_with_cockroachdb_separators() {
+  void compositeKeysFollowPrimaryKeyOrderWithCockroachdbSeparators() {
     Map<String, JsonNode> row = new LinkedHashMap<>();
     row.put("location_id", N.textNode("SEA1"));
     row.put("sku", N.textNode("JERKY-TERIYAKI-3OZ"));
@@ -65,7 +65,7 @@ class EnvelopeTest {
   }
 
   @Test
-  void hlc_is_wall_nanos_dot_ten_digit_logical() {
+  void hlcIsWallNanosDotTenDigitLogical() {
     assertThat(Envelope.hlc(Instant.parse("2023-11-27T16:25:11.425045Z")))
         .isEqualTo("1701102311425045000.0000000000");
     assertThat(Envelope.hlc(1701102311425045162L, 7)).isEqualTo("1701102311425045162.0000000007");

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /** Visibility as PostgreSQL's XidInMVCCSnapshot decides it, on pgoutput's 32-bit xids. */
 class ScanSnapshotTest {
   @Test
-  void a_transaction_is_in_the_snapshot_when_it_ended_before_it() {
+  void aTransactionIsInTheSnapshotWhenItEndedBeforeIt() {
     ScanSnapshot s = ScanSnapshot.fromLine("100:105:101,103 5000");
     assertThat(s.includes(99, 10)).isTrue();
     assertThat(s.includes(100, 10)).isTrue();
@@ -21,7 +21,7 @@ class ScanSnapshotTest {
   }
 
   @Test
-  void xids_of_a_later_epoch_compare_on_their_low_32_bits_as_postgresql_does() {
+  void xidsOfALaterEpochCompareOnTheirLow32BitsAsPostgresqlDoes() {
     long epoch = 1L << 32;
     ScanSnapshot s = ScanSnapshot.parse((epoch + 10) + ":" + (epoch + 20) + ":", 5000);
     assertThat(s.includes(9, 10)).isTrue();

@@ -159,8 +159,7 @@ class ChangeHandlerTest {
   }
 
   @Test
-  void the_tie_break_of_two_transactions_in_one_microsecond_survives_a_restart_between_them()
-      throws Exception {
+  void theTieBreakOfTwoTransactionsInOneMicrosecondSurvivesARestartBetweenThem() throws Exception {
     Sent sent = new Sent();
     Store store = new Store();
     ChangeHandler first = handler(sent);
@@ -181,8 +180,7 @@ class ChangeHandlerTest {
   }
 
   @Test
-  void a_task_restart_in_the_middle_of_a_transaction_replays_it_once_with_the_same_updated()
-      throws Exception {
+  void aTaskRestartInTheMiddleOfATransactionReplaysItOnceWithTheSameUpdated() throws Exception {
     Sent sent = new Sent();
     Store store = new Store();
     ChangeHandler handler = handler(sent);

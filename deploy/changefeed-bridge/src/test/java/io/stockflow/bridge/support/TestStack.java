@@ -1,39 +1,30 @@
 package io.stockflow.bridge.support;
 
 import io.stockflow.db.Database;
-import io.stockflow.embedded.EmbeddedKafkaBroker;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.KafkaExtension;
+import io.stockflow.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL (logical WAL, stockflow schema migrated) and a real Kafka broker for one test
- * class. Closing stops both, in reverse order.
+ * What a bridge test class streams between: a migrated PostgreSQL database of its own (logical WAL)
+ * and a Kafka broker without topics, both from test-support (servers shared by the module's test
+ * JVM). Register it on a static field: {@code @RegisterExtension static final TestStack stack = new
+ * TestStack();}
  */
-public final class TestStack implements AutoCloseable {
-  public final EmbeddedPostgresServer postgres;
-  public final EmbeddedKafkaBroker kafka;
+public final class TestStack implements BeforeAllCallback {
+  private final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+  private final KafkaExtension kafka = new KafkaExtension();
 
-  private TestStack(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
-    this.postgres = postgres;
-    this.kafka = kafka;
-  }
-
-  public static TestStack start(Path dir) {
-    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    try {
-      Database.migrate(pg.dataSource());
-      EmbeddedKafkaBroker kafka =
-          EmbeddedKafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), 3);
-      return new TestStack(pg, kafka);
-    } catch (RuntimeException e) {
-      pg.close();
-      throw e;
-    }
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    postgres.beforeAll(context);
+    kafka.beforeAll(context);
   }
 
   public String jdbcUrl() {
@@ -56,15 +47,6 @@ public final class TestStack implements AutoCloseable {
         for (String q : sql) s.execute(q);
       }
       c.commit();
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      kafka.close();
-    } finally {
-      postgres.close();
     }
   }
 }

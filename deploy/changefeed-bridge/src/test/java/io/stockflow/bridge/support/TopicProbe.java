@@ -2,18 +2,16 @@ package io.stockflow.bridge.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.stockflow.testsupport.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads topics from the beginning with a fresh consumer group and keeps every message seen. */
 public final class TopicProbe implements AutoCloseable {
@@ -24,13 +22,7 @@ public final class TopicProbe implements AutoCloseable {
   private final List<Message> seen = new ArrayList<>();
 
   public TopicProbe(String bootstrap, Collection<String> topics) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
-    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "probe-" + UUID.randomUUID()));
     consumer.subscribe(List.copyOf(topics));
   }
 

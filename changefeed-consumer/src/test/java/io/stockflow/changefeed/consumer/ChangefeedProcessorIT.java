@@ -15,7 +15,6 @@ import io.stockflow.changefeed.Hlc;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,29 +26,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The framework against the real embedded Kafka broker and PostgreSQL. */
 class ChangefeedProcessorIT {
-  @TempDir static Path dir;
-  static ChangefeedStack stack;
+  @RegisterExtension static final ChangefeedStack stack = new ChangefeedStack();
 
   private final List<ChangefeedProcessor> processors = new ArrayList<>();
   private SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-  @BeforeAll
-  static void startServers() {
-    stack = new ChangefeedStack(dir);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (stack != null) stack.close();
-  }
 
   @AfterEach
   void closeProcessors() {
@@ -71,7 +57,7 @@ class ChangefeedProcessorIT {
       RecordingSubprocessor... subs) {
     ChangefeedConfig.Builder builder =
         ChangefeedConfig.builder()
-            .bootstrapServers(stack.kafka.bootstrapServers())
+            .bootstrapServers(stack.bootstrap())
             .groupId(group)
             .topic(topic, List.of(subs))
             .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40)))
@@ -79,7 +65,7 @@ class ChangefeedProcessorIT {
             .controlRefreshInterval(Duration.ofMillis(200));
     customize.accept(builder);
     ChangefeedConfig config = builder.build();
-    ChangefeedProcessor p = new ChangefeedProcessor(config, stack.dataSource, registry);
+    ChangefeedProcessor p = new ChangefeedProcessor(config, stack.dataSource(), registry);
     processors.add(p);
     p.start();
     return p;
@@ -133,7 +119,7 @@ class ChangefeedProcessorIT {
 
     // A brand-new group re-reads everything from the beginning: the fence, not the offsets, stops
     // it.
-    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource())));
     eventually().until(() -> at(3).equals(fences.get(topic, "audit", k)));
     RecordingSubprocessor third = new RecordingSubprocessor("audit");
     registry = new SimpleMeterRegistry();
@@ -302,7 +288,7 @@ class ChangefeedProcessorIT {
     start(topic, unique("g"), sync);
     // Fences are advanced last in a batch: once both rows are at their newest change, all is done.
     // Every absorbed change counts as handled, so PDX1's fence moved although it was never called.
-    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource())));
     eventually()
         .until(
             () ->
@@ -332,7 +318,8 @@ class ChangefeedProcessorIT {
     RecordingSubprocessor running = new RecordingSubprocessor(unique("running"));
     RecordingSubprocessor paused = new RecordingSubprocessor(unique("paused"));
     // Paused before the consumer starts, so no change can slip through before it sees the switch.
-    new SubprocessorControl(new Transactions(Database.dsl(stack.dataSource)), Set.of(paused.name()))
+    new SubprocessorControl(
+            new Transactions(Database.dsl(stack.dataSource())), Set.of(paused.name()))
         .pause(paused.name());
     ChangefeedProcessor p = start(topic, unique("g"), running, paused);
     assertThat(p.status().subprocessor(paused.name()).paused()).isTrue();
@@ -449,7 +436,7 @@ class ChangefeedProcessorIT {
     RecordingSubprocessor stuck = new RecordingSubprocessor("stuck").gate(open);
     ChangefeedProcessor p = start(topic, unique("g"), stuck);
     String group = p.config().groupId();
-    Transactions tx = new Transactions(Database.dsl(stack.dataSource));
+    Transactions tx = new Transactions(Database.dsl(stack.dataSource()));
     Map<String, Integer> partitions = Map.of(topic, 2);
 
     // Partition 1 resolves 120: once committed past it, its mark is stored; partition 0 has none.
@@ -611,7 +598,7 @@ class ChangefeedProcessorIT {
           .doesNotHaveDuplicates();
     }
 
-    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource())));
     for (int k = 0; k < keys; k++)
       assertThat(fences.get(topic, parallel.name(), key("SKU-" + k, "SEA1")))
           .isEqualTo(at(keys * (perKey - 1) + (k == 0 ? keys : k)));
@@ -701,7 +688,7 @@ class ChangefeedProcessorIT {
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
     assertThat(count(ChangefeedMeters.RETRIED, topic, s.name())).isEqualTo(2);
-    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource)));
+    FenceStore fences = new FenceStore(new Transactions(Database.dsl(stack.dataSource())));
     // K2's newest change is the 56th: the fence is past it (and past the dead-lettered one).
     eventually()
         .until(() -> at(keys * (perKey - 1) + 2).equals(fences.get(topic, s.name(), poisoned)));

@@ -1,64 +1,66 @@
 package io.stockflow.changefeed.consumer;
 
+import static org.awaitility.Awaitility.await;
+
 import io.stockflow.db.Database;
-import io.stockflow.embedded.EmbeddedKafkaBroker;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
+import io.stockflow.testsupport.KafkaClients;
+import io.stockflow.testsupport.KafkaExtension;
+import io.stockflow.testsupport.PostgresExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real embedded PostgreSQL (migrated) and Kafka broker for the integration tests, plus a plain
- * producer that writes CockroachDB-changefeed-shaped messages.
+ * What a consumer test class runs against: a migrated PostgreSQL database of its own and a Kafka
+ * broker without topics, both from test-support (servers shared by the module's test JVM), plus a
+ * plain producer that writes CockroachDB-changefeed-shaped messages. Register it on a static field:
+ * {@code @RegisterExtension static final ChangefeedStack stack = new ChangefeedStack();}
  */
-final class ChangefeedStack implements AutoCloseable {
-  final EmbeddedPostgresServer pg;
-  final EmbeddedKafkaBroker kafka;
-  final DataSource dataSource;
-  private final KafkaProducer<byte[], byte[]> producer;
+final class ChangefeedStack implements BeforeAllCallback, AfterAllCallback {
+  private final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+  private final KafkaExtension kafka = new KafkaExtension();
+  private KafkaProducer<byte[], byte[]> producer;
 
-  ChangefeedStack(Path dir) {
-    EmbeddedPostgresServer startedPg =
-        EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    EmbeddedKafkaBroker startedKafka = null;
-    try {
-      startedKafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), 1);
-      Database.migrate(startedPg.dataSource());
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, startedKafka.bootstrapServers());
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      this.producer = new KafkaProducer<>(p);
-    } catch (RuntimeException e) {
-      if (startedKafka != null) startedKafka.close();
-      startedPg.close();
-      throw e;
-    }
-    this.pg = startedPg;
-    this.kafka = startedKafka;
-    this.dataSource = startedPg.dataSource();
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    postgres.beforeAll(context);
+    kafka.beforeAll(context);
+    producer = new KafkaProducer<>(KafkaClients.producer(bootstrap()));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (producer != null) producer.close();
+    producer = null;
+  }
+
+  String bootstrap() {
+    return kafka.bootstrapServers();
+  }
+
+  DataSource dataSource() {
+    return postgres.dataSource();
+  }
+
+  String jdbcUrl() {
+    return postgres.jdbcUrl();
   }
 
   /** A fresh topic name with {@code partitions} partitions, created now. */
@@ -70,10 +72,8 @@ final class ChangefeedStack implements AutoCloseable {
     return topic;
   }
 
-  Admin admin() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    return Admin.create(p);
+  private Admin admin() {
+    return Admin.create(KafkaClients.admin(bootstrap()));
   }
 
   /** Sends raw key/value text to one partition and waits for the acknowledgement. */
@@ -97,32 +97,22 @@ final class ChangefeedStack implements AutoCloseable {
 
   /** Reads every record of {@code topic} from the beginning until {@code count} have arrived. */
   List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(KafkaClients.consumer(bootstrap(), "reader-" + UUID.randomUUID()))) {
       c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (out.size() < count && System.nanoTime() < deadline)
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      // In this thread: a KafkaConsumer must not be used by two threads, and it is closed here.
+      await(count + " records of " + topic)
+          .atMost(Duration.ofSeconds(60))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= count;
+              });
     }
     return out;
-  }
-
-  @Override
-  public void close() {
-    try {
-      producer.close();
-    } finally {
-      try {
-        kafka.close();
-      } finally {
-        pg.close();
-      }
-    }
   }
 }

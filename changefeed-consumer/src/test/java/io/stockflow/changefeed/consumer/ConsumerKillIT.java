@@ -7,6 +7,7 @@ import static io.stockflow.changefeed.consumer.Envelopes.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stockflow.testsupport.KafkaClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,12 +31,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Crash test of the consumer <em>process</em>: the consumer runs in a child JVM ({@link
@@ -52,16 +51,14 @@ class ConsumerKillIT {
   /** SIGKILL: a JVM killed by signal 9 reports 128 + 9. */
   private static final int KILLED_BY_SIGKILL = 137;
 
-  @TempDir static Path dir;
-  static ChangefeedStack stack;
+  @RegisterExtension static final ChangefeedStack stack = new ChangefeedStack();
   static Path logs;
 
   private final List<Process> children = new ArrayList<>();
   private final List<Path> childLogs = new ArrayList<>();
 
   @BeforeAll
-  static void startServers() throws Exception {
-    stack = new ChangefeedStack(dir);
+  static void createTables() throws Exception {
     logs = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("consumer-kill");
     Files.createDirectories(logs);
     for (String prefix : List.of("", "fast_")) { // the slow and the fast subprocessor's lanes
@@ -79,15 +76,19 @@ class ConsumerKillIT {
     }
   }
 
-  @AfterAll
-  static void stopServers() {
-    if (stack != null) stack.close();
-  }
-
+  /**
+   * Stops the surviving consumer with SIGTERM: its shutdown hook closes the processor, which leaves
+   * the consumer group, so the group can be deleted after the class at once instead of after the
+   * member's session timeout. SIGKILL only if it does not exit. Through its ProcessHandle: {@link
+   * Process#destroy()} would also close the child's stdin, and at that end of file the child halts
+   * before its shutdown hook has run.
+   */
   @AfterEach
-  void destroyChildren() throws InterruptedException {
+  void stopChildren() throws InterruptedException {
     for (Process p : children) {
       if (!p.isAlive()) continue;
+      p.toHandle().destroy();
+      if (p.waitFor(30, TimeUnit.SECONDS)) continue;
       p.destroyForcibly();
       p.waitFor(60, TimeUnit.SECONDS);
     }
@@ -209,14 +210,10 @@ class ConsumerKillIT {
   }
 
   private static void produce(String topic, AtomicReference<Throwable> failure) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    Properties p = KafkaClients.producer(stack.bootstrap());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // keeps per-partition order on retry
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       long[] qty = new long[KEYS];
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 1; i <= CHANGES; i++) {
@@ -228,7 +225,10 @@ class ConsumerKillIT {
         sent.add(
             producer.send(
                 new ProducerRecord<>(
-                    topic, k % PARTITIONS, key(sku, "SEA1"), change(after, before, at(i)))));
+                    topic,
+                    k % PARTITIONS,
+                    key(sku, "SEA1").getBytes(StandardCharsets.UTF_8),
+                    change(after, before, at(i)).getBytes(StandardCharsets.UTF_8))));
         if (i % 100 == 0) producer.flush(); // a stream, not one burst
       }
       producer.flush();
@@ -258,15 +258,18 @@ class ConsumerKillIT {
     Path log = logs.resolve("consumer-" + n + ".log");
     Files.deleteIfExists(log);
     childLogs.add(log);
+    // On a 2-core machine the C1 compiler and the serial collector start the child in less CPU
+    // than C2 and G1's background threads, which compete with the test JVM and the other child.
     ProcessBuilder pb =
         new ProcessBuilder(
             java,
             "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "@" + argFile.toAbsolutePath(),
             ConsumerProcessMain.class.getName(),
-            stack.pg.jdbcUrl(),
-            stack.kafka.bootstrapServers(),
+            stack.jdbcUrl(),
+            stack.bootstrap(),
             topic,
             group,
             Long.toString(DELAY_MILLIS));
@@ -284,14 +287,14 @@ class ConsumerKillIT {
   }
 
   private static void execute(String sql) throws SQLException {
-    try (Connection c = stack.dataSource.getConnection();
+    try (Connection c = stack.dataSource().getConnection();
         Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
   private static long count(String sql) {
-    try (Connection c = stack.dataSource.getConnection();
+    try (Connection c = stack.dataSource().getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
@@ -303,7 +306,7 @@ class ConsumerKillIT {
 
   private static Map<String, Long> countsBy(String sql) throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
-    try (Connection c = stack.dataSource.getConnection();
+    try (Connection c = stack.dataSource().getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) out.put(rs.getString(1), rs.getLong(2));

@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stockflow.changefeed.ChangeEvent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Independent lanes against the real embedded Kafka broker and PostgreSQL: a stuck, failing or
@@ -31,22 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * change. No timing assertions: a stuck subprocessor is a latch that the test opens.
  */
 class LanesIT {
-  @TempDir static Path dir;
-  static ChangefeedStack stack;
+  @RegisterExtension static final ChangefeedStack stack = new ChangefeedStack();
 
   private final List<ChangefeedProcessor> processors = new ArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<CountDownLatch> latches = new ArrayList<>();
-
-  @BeforeAll
-  static void startServers() {
-    stack = new ChangefeedStack(dir);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (stack != null) stack.close();
-  }
 
   @AfterEach
   void closeProcessors() {
@@ -68,14 +54,14 @@ class LanesIT {
       String topic, Consumer<ChangefeedConfig.Builder> customize, RecordingSubprocessor... subs) {
     ChangefeedConfig.Builder builder =
         ChangefeedConfig.builder()
-            .bootstrapServers(stack.kafka.bootstrapServers())
+            .bootstrapServers(stack.bootstrap())
             .groupId("g-" + UUID.randomUUID().toString().substring(0, 6))
             .topic(topic, List.of(subs))
             .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40)))
             .pollTimeout(Duration.ofMillis(200))
             .controlRefreshInterval(Duration.ofMillis(200));
     customize.accept(builder);
-    ChangefeedProcessor p = new ChangefeedProcessor(builder.build(), stack.dataSource, registry);
+    ChangefeedProcessor p = new ChangefeedProcessor(builder.build(), stack.dataSource(), registry);
     processors.add(p);
     p.start();
     return p;

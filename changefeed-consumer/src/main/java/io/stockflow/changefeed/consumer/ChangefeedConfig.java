@@ -1,5 +1,6 @@
 package io.stockflow.changefeed.consumer;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.stockflow.changefeed.Subprocessor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,6 +38,8 @@ import java.util.TreeSet;
  * @param replayColumn the column whose sole change marks a replay request
  * @param consumerProperties extra Kafka consumer properties (security, timeouts …); the framework's
  *     own settings (deserializers, auto commit off) win
+ * @param openTelemetry where the consumer's spans go (one trace per change, see the module README);
+ *     {@link OpenTelemetry#noop()} switches tracing off
  */
 public record ChangefeedConfig(
     String bootstrapServers,
@@ -53,7 +56,8 @@ public record ChangefeedConfig(
     Duration outageBackoff,
     Duration controlRefreshInterval,
     String replayColumn,
-    Map<String, String> consumerProperties) {
+    Map<String, String> consumerProperties,
+    OpenTelemetry openTelemetry) {
 
   public ChangefeedConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -63,6 +67,7 @@ public record ChangefeedConfig(
     Objects.requireNonNull(pollTimeout, "pollTimeout");
     Objects.requireNonNull(controlRefreshInterval, "controlRefreshInterval");
     Objects.requireNonNull(replayColumn, "replayColumn");
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
     if (topics == null || topics.isEmpty())
       throw new IllegalArgumentException("configure at least one topic");
     if (deadLetterSuffix.isBlank())
@@ -157,6 +162,7 @@ public record ChangefeedConfig(
     private Duration controlRefreshInterval = Duration.ofSeconds(1);
     private String replayColumn = ReplayRule.DEFAULT_COLUMN;
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder() {}
 
@@ -280,6 +286,15 @@ public record ChangefeedConfig(
       return this;
     }
 
+    /**
+     * Default {@link OpenTelemetry#noop()}: no spans, and the consumer skips even building them.
+     * Pass the platform's SDK to trace every change from its message through each subprocessor.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = openTelemetry;
+      return this;
+    }
+
     public ChangefeedConfig build() {
       return new ChangefeedConfig(
           bootstrapServers,
@@ -296,7 +311,8 @@ public record ChangefeedConfig(
           outageBackoff,
           controlRefreshInterval,
           replayColumn,
-          consumerProperties);
+          consumerProperties,
+          openTelemetry);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.stockflow.changefeed.consumer;
 
+import io.opentelemetry.context.Context;
 import io.stockflow.changefeed.ChangeEvent;
 import java.util.Objects;
 
@@ -9,9 +10,12 @@ import java.util.Objects;
  *
  * @param rawKey the message key as received, never null for a change
  * @param rawValue the message value as received
+ * @param trace the context holding the change's receive span, which its process spans descend from
+ *     ({@link Context#root()} when tracing is off; see {@link ChangeTracing})
  */
-record Delivery(ChangeEvent event, byte[] rawKey, byte[] rawValue) {
+record Delivery(ChangeEvent event, byte[] rawKey, byte[] rawValue, Context trace) {
   public Delivery {
     Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(trace, "trace");
   }
 }

@@ -49,6 +49,9 @@ import org.slf4j.MDC;
  * thread is interrupted, no group starts another change, the call waits for the changes in flight
  * and then throws without writing dead letters or advancing fences: the caller rewinds the batch.
  *
+ * <p>With tracing on, each {@code process}/{@code processBatch} call runs inside its span ({@link
+ * ChangeTracing}), a child of the change's receive span.
+ *
  * <p>Not thread-safe: one instance per (topic, subprocessor), called from that subprocessor's lane
  * thread only. A subprocessor with {@link Subprocessor#maxBatchSize()} above 1 gets its survivors
  * in chunks through {@link Subprocessor#processBatch} on the lane thread instead of groups. Owns a
@@ -66,6 +69,13 @@ final class Dispatcher implements AutoCloseable {
   private final SubprocessorInvoker invoker;
   private final DeadLetterSink deadLetters;
   private final ChangefeedMetrics metrics;
+  private final ChangeTracing tracing;
+
+  /**
+   * Per surviving change of the running dispatch, the changes coalesced into it; filled only when
+   * tracing (their spans are linked from the survivor's process span).
+   */
+  private Map<Delivery, List<Delivery>> absorbedInto = Map.of();
 
   /** Runs the groups of a batch; null when the concurrency is 1. */
   private final ThreadPoolExecutor pool;
@@ -81,6 +91,7 @@ final class Dispatcher implements AutoCloseable {
       SubprocessorInvoker invoker,
       DeadLetterSink deadLetters,
       ChangefeedMetrics metrics,
+      ChangeTracing tracing,
       int concurrency) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.subprocessor = Objects.requireNonNull(subprocessor, "subprocessor");
@@ -88,6 +99,7 @@ final class Dispatcher implements AutoCloseable {
     this.invoker = invoker;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
     this.pool = concurrency == 1 ? null : newPool(topic, subprocessor.name(), concurrency);
   }
@@ -203,6 +215,7 @@ final class Dispatcher implements AutoCloseable {
    * on a tie); the others count as handled. Order of the survivors is kept.
    */
   private List<Delivery> coalesce(List<Delivery> accepted, Map<String, Hlc> handled) {
+    absorbedInto = Map.of();
     Map<String, Delivery> newest = new LinkedHashMap<>();
     for (Delivery d : accepted) {
       String k = subprocessor.coalescingKey(d.event());
@@ -215,10 +228,15 @@ final class Dispatcher implements AutoCloseable {
     List<Delivery> survivors = new ArrayList<>();
     int absorbed = 0;
     for (Delivery d : accepted) {
-      if (subprocessor.coalescingKey(d.event()) == null || winners.contains(d)) survivors.add(d);
+      String k = subprocessor.coalescingKey(d.event());
+      if (k == null || winners.contains(d)) survivors.add(d);
       else {
         absorbed++;
         handled.merge(d.event().keyString(), d.event().updated(), Dispatcher::max);
+        if (tracing.enabled()) {
+          if (absorbedInto.isEmpty()) absorbedInto = new IdentityHashMap<>();
+          absorbedInto.computeIfAbsent(newest.get(k), w -> new ArrayList<>()).add(d);
+        }
       }
     }
     if (absorbed > 0) metrics.coalesced(topic, subprocessor.name(), absorbed);
@@ -309,7 +327,9 @@ final class Dispatcher implements AutoCloseable {
       MDC.put("subprocessor", subprocessor.name());
       Failure failed;
       try {
-        failed = invoker.invokeBatch(subprocessor, topic, events);
+        failed =
+            tracing.processBatch(
+                subprocessor.name(), chunk, () -> invoker.invokeBatch(subprocessor, topic, events));
       } finally {
         MDC.remove("subprocessor");
       }
@@ -339,7 +359,12 @@ final class Dispatcher implements AutoCloseable {
     withMdc(
         e,
         () -> {
-          out[0] = invoker.invokeLive(subprocessor, e);
+          out[0] =
+              tracing.process(
+                  subprocessor.name(),
+                  d,
+                  absorbedInto.getOrDefault(d, List.of()),
+                  () -> invoker.invokeLive(subprocessor, e));
           if (out[0] == null) metrics.processed(topic, subprocessor.name(), e.updated());
         });
     return out[0];

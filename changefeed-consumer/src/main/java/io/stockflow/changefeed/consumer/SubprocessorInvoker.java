@@ -1,5 +1,7 @@
 package io.stockflow.changefeed.consumer;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Subprocessor;
 import java.time.Duration;
@@ -66,6 +68,9 @@ final class SubprocessorInvoker {
       } catch (Exception e) {
         Instant now = Instant.now();
         if (first == null) first = now;
+        // An event of the call's span (ChangeTracing), so a trace shows the attempts that failed;
+        // without a span (tracing off, a re-drive) the current span is the invalid one: a no-op.
+        Span.current().recordException(e, Attributes.of(ChangeTracing.ATTEMPTS, (long) attempt));
         if (attempt >= retry.maxAttempts()) {
           if (outageThrows && s.isOutage(e)) throw new OutageException(s.name(), e);
           return Failure.of(e, attempt, first, now);

@@ -56,6 +56,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
   private final Supplier<Set<String>> pauseSwitches;
   private final Duration commitInterval;
   private final ChangefeedMetrics metrics;
+  private final ChangeTracing tracing;
   private final List<Lane> lanes = new ArrayList<>();
   private final List<Thread> laneThreads = new ArrayList<>();
   private final Set<String> names = new LinkedHashSet<>();
@@ -113,11 +114,19 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
     this.pauseSwitches = pauseSwitches;
     this.metrics = metrics;
     this.commitInterval = commitInterval;
+    this.tracing = ChangeTracing.of(config.openTelemetry());
     for (Subprocessor s : config.topics().get(topic)) {
       names.add(s.name());
       Dispatcher d =
           new Dispatcher(
-              topic, s, fences, invoker, deadLetters, metrics, config.concurrency(s.name()));
+              topic,
+              s,
+              fences,
+              invoker,
+              deadLetters,
+              metrics,
+              tracing,
+              config.concurrency(s.name()));
       Lane lane =
           new Lane(
               topic,
@@ -330,7 +339,7 @@ final class TopicConsumer implements Runnable, ConsumerRebalanceListener, Lane.L
         try {
           DecodedMessage m = decoder.decode(topic, r.partition(), r.offset(), r.key(), r.value());
           if (m instanceof DecodedMessage.Change c)
-            changes.add(new Delivery(c.event(), r.key(), r.value()));
+            changes.add(new Delivery(c.event(), r.key(), r.value(), tracing.received(c.event())));
           else if (m instanceof DecodedMessage.Resolved res) {
             watermark.resolved(r.partition(), res.resolved());
             consumedMarks.resolvedAt(r.partition(), r.offset(), res.resolved());

@@ -28,12 +28,14 @@ public class ConsumerFactory {
       KafkaConfiguration kafka,
       List<Subprocessor> subprocessors,
       DataSource dataSource,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tracing tracing) {
     ChangefeedConfig config =
         changefeed
             .applyTo(ChangefeedConfig.builder())
             .bootstrapServers(kafka.bootstrap())
             .topics(topicsByTableName(changefeed.tables()), subprocessors)
+            .openTelemetry(tracing.openTelemetry())
             .build();
     return new ChangefeedProcessor(config, dataSource, registry);
   }

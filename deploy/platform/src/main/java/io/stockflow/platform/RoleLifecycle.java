@@ -28,6 +28,7 @@ public class RoleLifecycle {
   private final Provider<Transactions> transactions;
   private final WorkerSettings workerSettings;
   private final AvailabilitySettings availability;
+  private final Tracing tracing;
   private StockflowWorker worker;
   private boolean consuming;
 
@@ -37,19 +38,27 @@ public class RoleLifecycle {
       Provider<WorkflowClient> client,
       Provider<Transactions> transactions,
       AvailabilitySettings availability,
-      WorkerSettings workerSettings) {
+      WorkerSettings workerSettings,
+      Tracing tracing) {
     this.roles = roles;
     this.processor = processor;
     this.client = client;
     this.transactions = transactions;
     this.availability = availability;
     this.workerSettings = workerSettings;
+    this.tracing = tracing;
   }
 
   @EventListener
   public synchronized void onStartup(StartupEvent event) {
     if (roles.worker()) {
-      worker = new StockflowWorker(client.get(), transactions.get(), workerSettings, availability);
+      worker =
+          new StockflowWorker(
+              client.get(),
+              transactions.get(),
+              workerSettings,
+              availability,
+              tracing.workerInterceptors());
       worker.start();
       log.info("worker polling task queue {}", workerSettings.taskQueue());
     }

@@ -39,10 +39,16 @@ public class TemporalFactory {
             .build());
   }
 
+  /** With tracing on, every start and signal carries the caller's trace to the workflow. */
   @Singleton
-  public WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalConfiguration config) {
+  public WorkflowClient workflowClient(
+      WorkflowServiceStubs stubs, TemporalConfiguration config, Tracing tracing) {
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(config.namespace())
+            .setInterceptors(tracing.clientInterceptors())
+            .build());
   }
 
   @Singleton

@@ -51,6 +51,7 @@ class WorkerHealthIndicatorTest {
         () -> null,
         () -> null,
         new AvailabilitySettings(5),
-        new WorkerSettings(TaskQueues.STOCKFLOW, 1, 1, null, Duration.ofSeconds(1)));
+        new WorkerSettings(TaskQueues.STOCKFLOW, 1, 1, null, Duration.ofSeconds(1)),
+        new Tracing(new TracingConfiguration(null, "stockflow", 1.0), java.util.List.of()));
   }
 }

@@ -14,8 +14,10 @@ import io.stockflow.workflows.restock.RestockWorkflowImpl;
 import io.stockflow.workflows.sync.ChannelSyncActivitiesImpl;
 import io.stockflow.workflows.sync.ChannelSyncWorkflowImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +32,17 @@ public final class StockflowWorker implements AutoCloseable {
   /**
    * @param availability the status bands channel sync reports; pass the API's ({@code
    *     stockflow.availability.*}) so channels and shops agree
+   * @param interceptors around every workflow and activity run, e.g. the platform's tracing
    */
   public StockflowWorker(
       WorkflowClient client,
       Transactions transactions,
       WorkerSettings settings,
-      AvailabilitySettings availability) {
-    this.factory = WorkerFactory.newInstance(client);
+      AvailabilitySettings availability,
+      WorkerInterceptor... interceptors) {
+    this.factory =
+        WorkerFactory.newInstance(
+            client, WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build());
     Worker worker =
         factory.newWorker(
             settings.taskQueue(),

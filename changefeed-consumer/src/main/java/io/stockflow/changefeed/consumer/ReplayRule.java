@@ -17,23 +17,26 @@ import java.util.Objects;
  *
  * <p>Backfill: with {@code schema_change_policy=backfill} CockroachDB re-emits every row of a table
  * after {@code ALTER TABLE … ADD COLUMN … DEFAULT} or {@code DROP COLUMN}, stamped with the schema
- * change's timestamp. With {@code diff} such a message carries both images of the unchanged row:
- * {@code pkg/ccl/changefeedccl/kvfeed/kv_feed.go} ({@code scanIfShould}) scans with {@code
- * WithDiff: !isInitialScan && f.withDiff}, {@code kvfeed/scanner.go} ({@code slurpScanResponse})
- * passes the scanned value as both "before" and "after" KV, and {@code event_processing.go} ({@code
- * ConsumeEvent}) decodes "after" with the descriptor at the backfill timestamp and "before" at the
- * timestamp just before it. So the images differ only in the column that was added (present in
- * after only) or dropped (present in before only), and {@code last_updated} is the same on both
- * sides. CockroachDB's legacy schema changer (where the declarative one is off or does not cover
- * the statement) also rewrites every row in place before the new column is public, which the feed
- * delivers as updates whose two images are identical ({@code
- * TestChangefeedSchemaChangeAllowBackfill_Legacy} in {@code changefeed_schema_test.go}: the "schema
- * change backfill" rows before the "changefeed level backfill"). Both are {@link Kind#BACKFILL}:
- * nothing to react to.
+ * change's timestamp. With {@code diff} such a message carries both images of the unchanged row
+ * (CockroachDB's {@code pkg/ccl/changefeedccl}): {@code kvfeed/kv_feed.go} {@code scanIfShould}
+ * scans with {@code WithDiff: !isInitialScan && f.withDiff}, so a schema-change scan has diff and
+ * an initial scan has not; {@code kvfeed/scanner.go} {@code slurpScanResponse} (l. 244-249 at
+ * 74e17666) sets {@code prevVal = kv.Value}, "the same value for the before and after KV, but
+ * interpret them at different timestamp"; {@code event_processing.go} {@code ConsumeEvent} (l.
+ * 305-325 at 7d6f15d9) decodes after at the backfill timestamp and before at {@code
+ * schemaTimestamp.Prev()}, and the message's {@code updated} is that backfill timestamp. So the
+ * images differ only in the column that was added (present in after only) or dropped (present in
+ * before only), and {@code last_updated} is the same on both sides. CockroachDB's legacy schema
+ * changer (where the declarative one is off or does not cover the statement) also rewrites every
+ * row in place before the new column is public, which the feed delivers as updates whose two images
+ * are identical ({@code TestChangefeedSchemaChangeAllowBackfill_Legacy} in {@code
+ * changefeed_schema_test.go}: the "schema change backfill" rows before the "changefeed level
+ * backfill"). Both are {@link Kind#BACKFILL}: nothing to react to.
  *
  * <p>Only the columns present in both images are compared: a column missing from one side is a
- * schema difference, never read as NULL. Reading it as NULL, as this rule once did, turned an
- * {@code ADD COLUMN} backfill into a replay of every row.
+ * schema difference, never read as NULL. This rule once read it as NULL and called identical images
+ * a replay: an added column with a value was then an ordinary change, a dropped NULL column or an
+ * in-place rewrite a replay, and either way every row of the table triggered reactions.
  */
 final class ReplayRule {
   /** The column stockflow's tables touch to request a replay. */

@@ -17,9 +17,10 @@ import java.util.Optional;
  *     diff)
  * @param after the row after the change; {@code null} for a delete
  * @param updated commit timestamp of the change
- * @param operation insert, update or delete
- * @param replay true when the update changed nothing but {@code last_updated}: an operator's replay
- *     request, which every subscribed subprocessor handles again
+ * @param operation insert, update, delete, or a backfill (a re-emitted row whose data did not
+ *     change, see {@link Operation#BACKFILL})
+ * @param replay true when the update changed {@code last_updated} and nothing else: an operator's
+ *     replay request, which every subscribed subprocessor handles again
  */
 public record ChangeEvent(
     String topic,
@@ -58,9 +59,10 @@ public record ChangeEvent(
   }
 
   /**
-   * True when {@code column} differs between before and after. Always true for inserts, deletes and
-   * replay requests: a replay asks every subscribed subprocessor to act again, so a filter on
-   * changed columns must let it through.
+   * True when {@code column} differs between before and after, including when it is present in only
+   * one of them (a backfill's added or dropped column). Always true for inserts, deletes and replay
+   * requests: a replay asks every subscribed subprocessor to act again, so a filter on changed
+   * columns must let it through.
    */
   public boolean changed(String column) {
     if (replay || before == null || after == null) return true;

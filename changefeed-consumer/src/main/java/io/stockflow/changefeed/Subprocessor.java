@@ -113,6 +113,18 @@ public interface Subprocessor {
   }
 
   /**
+   * Opt in to see {@link Operation#BACKFILL} changes: rows the feed re-emitted without their data
+   * changing, e.g. every row of a table after CockroachDB's {@code ADD COLUMN … DEFAULT} or {@code
+   * DROP COLUMN}. Useful to a subprocessor that mirrors whole rows elsewhere and wants the new
+   * column's values; a reaction to changes has nothing to do. Default false: the framework skips
+   * them for this subprocessor (counted as {@code stockflow.changefeed.skipped.backfill}) and their
+   * offsets complete as usual.
+   */
+  default boolean receivesBackfill() {
+    return false;
+  }
+
+  /**
    * Groups changes bound for the same downstream call, e.g. the workflow ID. Within one poll batch,
    * of the accepted changes with the same non-null key only the newest (by {@code updated}) reaches
    * {@link #process}; the older ones count as handled (their fences advance). {@code null}, the

@@ -23,6 +23,6 @@ public record DatabaseConfiguration(
     if (url == null || url.isBlank())
       throw new IllegalArgumentException(
           "stockflow.database.url is required (environment variable STOCKFLOW_DATABASE_URL)");
-    if (poolSize < 1) throw new IllegalArgumentException("stockflow.database.pool-size < 1");
+    SettingChecks.atLeast("stockflow.database.pool-size", poolSize, 1);
   }
 }

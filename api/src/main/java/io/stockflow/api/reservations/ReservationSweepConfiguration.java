@@ -2,6 +2,7 @@ package io.stockflow.api.reservations;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.stockflow.db.SettingChecks;
 import java.time.Duration;
 
 /**
@@ -28,13 +29,9 @@ public record ReservationSweepConfiguration(
     @Bindable(defaultValue = "20") int maxBatches) {
 
   public ReservationSweepConfiguration {
-    if (interval == null || interval.isNegative() || interval.isZero())
-      throw new IllegalArgumentException("stockflow.reservations.sweep.interval must be positive");
-    if (grace == null || grace.isNegative())
-      throw new IllegalArgumentException("stockflow.reservations.sweep.grace must be >= 0");
-    if (batchSize < 1)
-      throw new IllegalArgumentException("stockflow.reservations.sweep.batch-size < 1");
-    if (maxBatches < 1)
-      throw new IllegalArgumentException("stockflow.reservations.sweep.max-batches < 1");
+    SettingChecks.positive("stockflow.reservations.sweep.interval", interval);
+    SettingChecks.notNegative("stockflow.reservations.sweep.grace", grace);
+    SettingChecks.atLeast("stockflow.reservations.sweep.batch-size", batchSize, 1);
+    SettingChecks.atLeast("stockflow.reservations.sweep.max-batches", maxBatches, 1);
   }
 }

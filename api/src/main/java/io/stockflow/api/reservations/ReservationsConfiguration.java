@@ -2,6 +2,7 @@ package io.stockflow.api.reservations;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.stockflow.db.SettingChecks;
 import java.time.Duration;
 
 /**
@@ -38,18 +39,11 @@ public record ReservationsConfiguration(
     @Bindable(defaultValue = "1s") Duration retryAfter) {
 
   public ReservationsConfiguration {
-    if (ttl == null || ttl.isNegative() || ttl.isZero())
-      throw new IllegalArgumentException("stockflow.reservations.ttl must be positive");
-    if (confirmedOrderTimeout == null
-        || confirmedOrderTimeout.isNegative()
-        || confirmedOrderTimeout.isZero())
-      throw new IllegalArgumentException(
-          "stockflow.reservations.confirmed-order-timeout must be positive");
-    if (maxQueue < 1) throw new IllegalArgumentException("stockflow.reservations.max-queue < 1");
-    if (maxBatch < 1) throw new IllegalArgumentException("stockflow.reservations.max-batch < 1");
-    if (batchWindow == null || batchWindow.isNegative())
-      throw new IllegalArgumentException("stockflow.reservations.batch-window must be >= 0");
-    if (retryAfter == null || retryAfter.isNegative())
-      throw new IllegalArgumentException("stockflow.reservations.retry-after must be >= 0");
+    SettingChecks.positive("stockflow.reservations.ttl", ttl);
+    SettingChecks.positive("stockflow.reservations.confirmed-order-timeout", confirmedOrderTimeout);
+    SettingChecks.atLeast("stockflow.reservations.max-queue", maxQueue, 1);
+    SettingChecks.atLeast("stockflow.reservations.max-batch", maxBatch, 1);
+    SettingChecks.notNegative("stockflow.reservations.batch-window", batchWindow);
+    SettingChecks.notNegative("stockflow.reservations.retry-after", retryAfter);
   }
 }

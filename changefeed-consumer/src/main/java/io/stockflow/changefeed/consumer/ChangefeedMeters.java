@@ -9,6 +9,8 @@ package io.stockflow.changefeed.consumer;
  *   <li>{@value #RECEIVED} — row changes decoded (topic)
  *   <li>{@value #PROCESSED} — successful {@code process} calls, i.e. downstream calls
  *   <li>{@value #SKIPPED_STALE} — changes at or below the subprocessor's fence
+ *   <li>{@value #SKIPPED_BACKFILL} — rows re-emitted without a data change (a schema-change
+ *       backfill) that the subprocessor has not opted in to
  *   <li>{@value #RETRIED} — retry attempts after a failed {@code process}
  *   <li>{@value #DEAD_LETTERED} — messages dead-lettered, extra tag {@code reason} = failure |
  *       paused | undecodable (subprocessor {@code ""} for undecodable)
@@ -29,6 +31,7 @@ public final class ChangefeedMeters {
   public static final String RECEIVED = "stockflow.changefeed.received";
   public static final String PROCESSED = "stockflow.changefeed.processed";
   public static final String SKIPPED_STALE = "stockflow.changefeed.skipped.stale";
+  public static final String SKIPPED_BACKFILL = "stockflow.changefeed.skipped.backfill";
   public static final String RETRIED = "stockflow.changefeed.retried";
   public static final String DEAD_LETTERED = "stockflow.changefeed.dead.lettered";
   public static final String COALESCED = "stockflow.changefeed.coalesced";

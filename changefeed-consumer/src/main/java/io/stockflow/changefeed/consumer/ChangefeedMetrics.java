@@ -65,6 +65,10 @@ final class ChangefeedMetrics {
     counter(ChangefeedMeters.SKIPPED_STALE, topic, subprocessor).increment();
   }
 
+  public void skippedBackfill(String topic, String subprocessor) {
+    counter(ChangefeedMeters.SKIPPED_BACKFILL, topic, subprocessor).increment();
+  }
+
   public void retried(String topic, String subprocessor) {
     counter(ChangefeedMeters.RETRIED, topic, subprocessor).increment();
   }

@@ -1,9 +1,6 @@
 package io.stockflow.changefeed.consumer;
 
 import static io.stockflow.db.jooq.Tables.CHANGEFEED_CONSUMED;
-import static org.jooq.impl.DSL.currentOffsetDateTime;
-import static org.jooq.impl.DSL.excluded;
-import static org.jooq.impl.DSL.row;
 
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.db.Transactions;
@@ -93,15 +90,14 @@ final class ConsumedMarks {
                       (long) e.getKey(),
                       e.getValue().wallNanos(),
                       e.getValue().logical());
-            return insert
-                .onConflict(c.GROUP_ID, c.TOPIC, c.PARTITION_ID)
-                .doUpdate()
-                .set(c.HLC_WALL, excluded(c.HLC_WALL))
-                .set(c.HLC_LOGICAL, excluded(c.HLC_LOGICAL))
-                .set(c.UPDATED_AT, currentOffsetDateTime())
-                .where(
-                    row(c.HLC_WALL, c.HLC_LOGICAL)
-                        .lt(row(excluded(c.HLC_WALL), excluded(c.HLC_LOGICAL))))
+            return GreatestHlcUpsert.keepGreatest(
+                    insert,
+                    c.HLC_WALL,
+                    c.HLC_LOGICAL,
+                    c.UPDATED_AT,
+                    c.GROUP_ID,
+                    c.TOPIC,
+                    c.PARTITION_ID)
                 .execute();
           });
       marks.forEach((p, h) -> unstored.remove(p, h));

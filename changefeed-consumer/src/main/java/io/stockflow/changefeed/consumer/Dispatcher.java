@@ -2,6 +2,7 @@ package io.stockflow.changefeed.consumer;
 
 import io.stockflow.changefeed.ChangeEvent;
 import io.stockflow.changefeed.Hlc;
+import io.stockflow.changefeed.Operation;
 import io.stockflow.changefeed.Subprocessor;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,8 @@ import org.slf4j.MDC;
  * Hands one batch of changes to one subprocessor on one topic:
  *
  * <ol>
+ *   <li>backfills ({@link Operation#BACKFILL}) are skipped unless the subprocessor {@link
+ *       Subprocessor#receivesBackfill() receives} them — counted as skipped-backfill;
  *   <li>{@code shouldProcess} filters (a throw dead-letters the change at once);
  *   <li>the HLC fence skips changes at or below the highest handled {@code updated} of their key
  *       (stored, or seen earlier in the batch) — counted as skipped-stale;
@@ -124,6 +127,14 @@ final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * A row re-emitted without a data change that this subprocessor has not opted in to: skipped
+   * without being handled, so its fence stays; its offset completes with its segment.
+   */
+  boolean skipsBackfill(ChangeEvent e) {
+    return e.operation() == Operation.BACKFILL && !subprocessor.receivesBackfill();
+  }
+
+  /**
    * @param batch changes in partition order (partitions may interleave)
    * @param stored fences loaded for this batch; keys of other subprocessors are ignored
    * @param paused whether the subprocessor is paused now
@@ -144,6 +155,11 @@ final class Dispatcher implements AutoCloseable {
     List<DeadLetterWriter.Letter> letters = new ArrayList<>();
     for (Delivery d : batch) {
       ChangeEvent e = d.event();
+      if (skipsBackfill(e)) {
+        metrics.skippedBackfill(topic, name);
+        log.debug("skipped backfill {}/{}@{} for '{}'", topic, e.partition(), e.offset(), name);
+        continue;
+      }
       String key = e.keyString();
       Hlc fence = max(stored.get(new Fences.Key(name, key)), seen.get(key));
       if (fence != null && e.updated().compareTo(fence) <= 0) {

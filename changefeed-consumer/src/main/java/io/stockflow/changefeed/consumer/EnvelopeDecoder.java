@@ -22,7 +22,8 @@ import java.util.Objects;
  * is null on the wire). Otherwise the key must be a JSON array, {@code updated} an HLC string, and
  * {@code after} an object or null; {@code before} may be an object, null or absent (a feed without
  * {@code diff}). The operation follows from which images are present: no before = insert (or an
- * update on a feed without diff), no after = delete.
+ * update on a feed without diff), no after = delete; with both, {@link ReplayRule} tells an update
+ * (maybe a replay request) from a backfill, a row re-emitted without its data changing.
  */
 final class EnvelopeDecoder {
   private final ObjectMapper json;
@@ -74,9 +75,15 @@ final class EnvelopeDecoder {
       throw new UndecodableMessageException(
           "neither \"after\" nor \"before\": not a wrapped envelope");
 
+    ReplayRule.Kind kind =
+        after == null || before == null ? null : replayRule.classify(before, after);
     Operation op =
-        after == null ? Operation.DELETE : before == null ? Operation.INSERT : Operation.UPDATE;
-    boolean replay = op == Operation.UPDATE && replayRule.isReplay(before, after);
+        after == null
+            ? Operation.DELETE
+            : before == null
+                ? Operation.INSERT
+                : kind == ReplayRule.Kind.BACKFILL ? Operation.BACKFILL : Operation.UPDATE;
+    boolean replay = kind == ReplayRule.Kind.REPLAY;
     return new DecodedMessage.Change(
         new ChangeEvent(topic, partition, offset, keyArray, before, after, updated, op, replay));
   }

@@ -1,9 +1,6 @@
 package io.stockflow.changefeed.consumer;
 
 import static io.stockflow.db.jooq.Tables.CHANGEFEED_FENCE;
-import static org.jooq.impl.DSL.currentOffsetDateTime;
-import static org.jooq.impl.DSL.excluded;
-import static org.jooq.impl.DSL.row;
 
 import io.stockflow.changefeed.Hlc;
 import io.stockflow.db.PagedDelete;
@@ -75,15 +72,14 @@ final class FenceStore implements Fences {
                     subprocessor,
                     e.getValue().wallNanos(),
                     e.getValue().logical());
-          return insert
-              .onConflict(f.ROW_KEY, f.TOPIC, f.SUBPROCESSOR)
-              .doUpdate()
-              .set(f.HLC_WALL, excluded(f.HLC_WALL))
-              .set(f.HLC_LOGICAL, excluded(f.HLC_LOGICAL))
-              .set(f.HANDLED_AT, currentOffsetDateTime())
-              .where(
-                  row(f.HLC_WALL, f.HLC_LOGICAL)
-                      .lt(row(excluded(f.HLC_WALL), excluded(f.HLC_LOGICAL))))
+          return GreatestHlcUpsert.keepGreatest(
+                  insert,
+                  f.HLC_WALL,
+                  f.HLC_LOGICAL,
+                  f.HANDLED_AT,
+                  f.ROW_KEY,
+                  f.TOPIC,
+                  f.SUBPROCESSOR)
               .execute();
         });
   }

@@ -340,6 +340,7 @@ final class Lane implements Runnable {
     // contract.
     Set<String> keys = new HashSet<>();
     for (Delivery d : changes) {
+      if (dispatcher.skipsBackfill(d.event())) continue;
       boolean wanted;
       try {
         wanted = subprocessor.shouldProcess(d.event());

@@ -3,6 +3,7 @@ package io.stockflow.changefeed.consumer;
 import static io.stockflow.changefeed.consumer.Envelopes.at;
 import static io.stockflow.changefeed.consumer.Envelopes.change;
 import static io.stockflow.changefeed.consumer.Envelopes.key;
+import static io.stockflow.changefeed.consumer.Envelopes.keyString;
 import static io.stockflow.changefeed.consumer.Envelopes.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -206,7 +207,7 @@ class ConsumerKillIT {
   /** The id the subprocessor records for the {@code i}-th change (see {@link #produce}). */
   private static String changeId(int i) {
     int k = i % KEYS;
-    return ConsumerProcessMain.changeId(key("SKU-" + k, "SEA1"), at(i).toString());
+    return ConsumerProcessMain.changeId(keyString("SKU-" + k, "SEA1"), at(i).toString());
   }
 
   private static void produce(String topic, AtomicReference<Throwable> failure) {
@@ -219,9 +220,9 @@ class ConsumerKillIT {
       for (int i = 1; i <= CHANGES; i++) {
         int k = i % KEYS;
         String sku = "SKU-" + k;
-        String before = qty[k] == 0 ? "null" : row(sku, "SEA1", qty[k], "", "t" + (i - KEYS));
+        String before = qty[k] == 0 ? "null" : row(sku, "SEA1", qty[k], "", at(i - KEYS));
         qty[k]++;
-        String after = row(sku, "SEA1", qty[k], "", "t" + i);
+        String after = row(sku, "SEA1", qty[k], "", at(i));
         sent.add(
             producer.send(
                 new ProducerRecord<>(

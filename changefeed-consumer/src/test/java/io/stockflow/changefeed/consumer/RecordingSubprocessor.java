@@ -23,6 +23,7 @@ final class RecordingSubprocessor implements Subprocessor {
   private Predicate<ChangeEvent> filter = e -> true;
   private Function<ChangeEvent, String> coalescingKey = e -> null;
   private boolean awaitResolved;
+  private boolean receivesBackfill;
   private Predicate<ChangeEvent> failWhen = e -> false;
   private int maxDelayMillis;
   private CountDownLatch gate;
@@ -93,6 +94,12 @@ final class RecordingSubprocessor implements Subprocessor {
     return this;
   }
 
+  /** Opts in to rows re-emitted without a data change (a schema-change backfill). */
+  RecordingSubprocessor receivingBackfill() {
+    this.receivesBackfill = true;
+    return this;
+  }
+
   @Override
   public String name() {
     return name;
@@ -145,6 +152,11 @@ final class RecordingSubprocessor implements Subprocessor {
   @Override
   public boolean awaitResolved() {
     return awaitResolved;
+  }
+
+  @Override
+  public boolean receivesBackfill() {
+    return receivesBackfill;
   }
 
   @Override

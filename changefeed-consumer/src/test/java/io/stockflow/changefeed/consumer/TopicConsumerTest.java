@@ -239,7 +239,7 @@ class TopicConsumerTest {
         tp,
         offset,
         key(sku, "SEA1"),
-        Envelopes.change(row(sku, "SEA1", offset, "n", updated.toString()), "null", updated));
+        Envelopes.change(row(sku, "SEA1", offset, "n", updated), "null", updated));
   }
 
   private static ConsumerRecord<byte[], byte[]> record(

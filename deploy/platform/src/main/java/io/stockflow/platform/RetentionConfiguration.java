@@ -2,6 +2,7 @@ package io.stockflow.platform;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.stockflow.db.SettingChecks;
 import java.time.Duration;
 
 /**
@@ -25,9 +26,10 @@ public record RetentionConfiguration(
     @Bindable(defaultValue = "1000") int pageSize) {
 
   public RetentionConfiguration {
-    for (Duration d : new Duration[] {interval, idempotencyKeys, fences, deadLetters})
-      if (d == null || d.isNegative() || d.isZero())
-        throw new IllegalArgumentException("stockflow.retention durations must be positive");
-    if (pageSize < 1) throw new IllegalArgumentException("stockflow.retention.page-size < 1");
+    SettingChecks.positive("stockflow.retention.interval", interval);
+    SettingChecks.positive("stockflow.retention.idempotency-keys", idempotencyKeys);
+    SettingChecks.positive("stockflow.retention.fences", fences);
+    SettingChecks.positive("stockflow.retention.dead-letters", deadLetters);
+    SettingChecks.atLeast("stockflow.retention.page-size", pageSize, 1);
   }
 }

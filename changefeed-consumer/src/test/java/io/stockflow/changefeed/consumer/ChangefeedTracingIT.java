@@ -114,7 +114,7 @@ class ChangefeedTracingIT {
       s.during = e -> currentDuringProcess.put(s.name(), Span.current().getSpanContext());
     start(topic, audit, restock);
     stack.send(
-        topic, 0, key("JERKY", "SEA1"), change(row("JERKY", "SEA1", 4, "", "a"), "null", at(5)));
+        topic, 0, key("JERKY", "SEA1"), change(row("JERKY", "SEA1", 4, "", at(5)), "null", at(5)));
 
     SpanData receive = receiveSpanOf(topic, at(5));
     assertThat(receive.getKind()).isEqualTo(SpanKind.CONSUMER);
@@ -128,7 +128,7 @@ class ChangefeedTracingIT {
                 .put(ChangeTracing.TOPIC, topic)
                 .put(ChangeTracing.PARTITION, "0")
                 .put(ChangeTracing.OFFSET, 0L)
-                .put(ChangeTracing.KEY, "[\"JERKY\",\"SEA1\"]")
+                .put(ChangeTracing.KEY, Envelopes.keyString("JERKY", "SEA1"))
                 .put(ChangeTracing.UPDATED, at(5).toString())
                 .put(ChangeTracing.OPERATION, "insert")
                 .put(ChangeTracing.REPLAY, false)
@@ -155,8 +155,8 @@ class ChangefeedTracingIT {
       throws Exception {
     String topic = stack.newTopic("coalesced", 1);
     // Sent before the consumer starts: its first poll, one lane batch, holds both.
-    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", "a"), "null", at(1)));
-    stack.send(topic, 0, key("A", "PDX1"), change(row("A", "PDX1", 2, "", "a"), "null", at(2)));
+    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", at(1)), "null", at(1)));
+    stack.send(topic, 0, key("A", "PDX1"), change(row("A", "PDX1", 2, "", at(2)), "null", at(2)));
     RecordingSubprocessor sync =
         new RecordingSubprocessor("sync-" + topic).coalesceBy(e -> e.keyPart(0));
     start(topic, sync);
@@ -176,8 +176,8 @@ class ChangefeedTracingIT {
   @Test
   void aChunkOfSeveralChangesIsTheRootOfItsOwnTraceLinkedToEachOfThem() throws Exception {
     String topic = stack.newTopic("batched", 1);
-    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", "a"), "null", at(1)));
-    stack.send(topic, 0, key("B", "SEA1"), change(row("B", "SEA1", 2, "", "a"), "null", at(2)));
+    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", at(1)), "null", at(1)));
+    stack.send(topic, 0, key("B", "SEA1"), change(row("B", "SEA1", 2, "", at(2)), "null", at(2)));
     RecordingSubprocessor audit = new RecordingSubprocessor("audit-" + topic).batches(10);
     start(topic, audit);
 
@@ -192,7 +192,7 @@ class ChangefeedTracingIT {
         .containsExactly(first.getSpanContext(), second.getSpanContext());
 
     // A chunk of one change is traced like a process call: a child of its receive span.
-    stack.send(topic, 0, key("C", "SEA1"), change(row("C", "SEA1", 3, "", "a"), "null", at(3)));
+    stack.send(topic, 0, key("C", "SEA1"), change(row("C", "SEA1", 3, "", at(3)), "null", at(3)));
     SpanData third = receiveSpanOf(topic, at(3));
     SpanData single =
         finished(
@@ -213,8 +213,8 @@ class ChangefeedTracingIT {
             // The first change fails once, then succeeds; the second fails every attempt.
             .failWhen(e -> e.keyPart(0).equals("B") || attempts.getAndIncrement() == 0);
     start(topic, flaky);
-    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", "a"), "null", at(1)));
-    stack.send(topic, 0, key("B", "SEA1"), change(row("B", "SEA1", 2, "", "a"), "null", at(2)));
+    stack.send(topic, 0, key("A", "SEA1"), change(row("A", "SEA1", 1, "", at(1)), "null", at(1)));
+    stack.send(topic, 0, key("B", "SEA1"), change(row("B", "SEA1", 2, "", at(2)), "null", at(2)));
 
     List<SpanData> process = finished(2, "both process spans", named(flaky.name() + " process"));
     String a = receiveSpanOf(topic, at(1)).getSpanId();

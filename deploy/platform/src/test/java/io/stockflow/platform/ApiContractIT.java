@@ -106,11 +106,16 @@ class ApiContractIT {
                 "30",
                 "--max-response-time",
                 "20",
-                // No example database in the working directory (deploy/platform/.schemathesis).
+                // Every run starts afresh: no examples remembered from earlier runs.
                 "--generation-database",
                 "none"));
     Process run =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        new ProcessBuilder(command)
+            // Its caches (.schemathesis/) go to target/, not the source tree.
+            .directory(log.getParent().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       assertThat(run.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS))
           .as("schemathesis finished within %s", RUN_LIMIT)

@@ -2,6 +2,7 @@ package io.stockflow.api.ops;
 
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,14 +10,19 @@ import java.util.List;
 public final class OpsModels {
   private OpsModels() {}
 
-  /** One dead-lettered message (the {@code dead_letters} index row). */
+  /**
+   * One dead-lettered message (the {@code dead_letters} index row).
+   *
+   * @param subprocessor the subprocessor that failed; null for a message that could not be decoded
+   *     (it failed before any subprocessor saw it)
+   */
   @Introspected
   public record DeadLetter(
       String id,
       String sourceTopic,
       int sourcePartition,
       long sourceOffset,
-      String subprocessor,
+      @Nullable String subprocessor,
       String deadLetterTopic,
       @Nullable String messageKey,
       String errorClass,
@@ -24,7 +30,10 @@ public final class OpsModels {
       long attempts,
       Instant firstFailureAt,
       Instant lastFailureAt,
-      String status,
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              allowableValues = {"pending", "redriven", "resolved"})
+          String status,
       @Nullable Instant redrivenAt) {}
 
   /** What a re-drive did. */
@@ -64,7 +73,8 @@ public final class OpsModels {
    * One watched table's topic.
    *
    * @param watermark the lowest resolved timestamp over its partitions (null before the first)
-   * @param watermarkLagSeconds now minus the watermark
+   * @param watermarkLagSeconds now minus the watermark (null where this instance does not consume
+   *     the table)
    * @param consumerLag messages not yet consumed, summed over partitions
    * @param fetchPaused whether a full lane keeps the consumer from fetching (backpressure)
    * @param lanes one per subprocessor enabled on the table, each progressing on its own
@@ -74,7 +84,7 @@ public final class OpsModels {
       String table,
       String topic,
       @Nullable Instant watermark,
-      double watermarkLagSeconds,
+      @Nullable Double watermarkLagSeconds,
       long consumerLag,
       boolean fetchPaused,
       List<LaneStatus> lanes) {}

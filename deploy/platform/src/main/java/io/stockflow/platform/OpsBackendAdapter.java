@@ -41,7 +41,8 @@ public class OpsBackendAdapter implements OpsBackend {
         d.sourceTopic(),
         d.sourcePartition(),
         d.sourceOffset(),
-        d.subprocessor(),
+        // An undecodable message failed before any subprocessor: the index stores '' for it.
+        d.subprocessor().isEmpty() ? null : d.subprocessor(),
         d.deadLetterTopic(),
         d.messageKey(),
         d.errorClass(),
@@ -93,7 +94,9 @@ public class OpsBackendAdapter implements OpsBackend {
                         t.topic(),
                         t.topic(),
                         Optional.ofNullable(t.watermark()).map(Hlc::toInstant).orElse(null),
-                        t.watermarkLagSeconds(),
+                        // NaN: this instance has no consumer for the table (not the consumer
+                        // role); JSON has no NaN, so it is null.
+                        Double.isNaN(t.watermarkLagSeconds()) ? null : t.watermarkLagSeconds(),
                         t.consumerLag(),
                         t.fetchPaused(),
                         t.lanes().stream()

@@ -45,6 +45,15 @@ fi
 SCHEMATHESIS_VERSION="4.32.5"
 st_bin="$ROOT/.tools/bin/schemathesis"
 if ! "$st_bin" --version 2>/dev/null | grep -qx "schemathesis, version $SCHEMATHESIS_VERSION"; then
+  # Debian's python3 ships without venv/ensurepip (package python3-venv).
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+      fail "schemathesis needs Python's venv module: run 'sudo apt-get install python3-venv', then run it again."
+    fi
+    say "installing python3-venv (apt-get)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; } >/dev/null 2>&1 ||
+      fail "apt-get install python3-venv failed"
+  fi
   say "installing schemathesis $SCHEMATHESIS_VERSION (pip, into .tools/schemathesis)"
   log="$(mktemp)"
   if ! { python3 -m venv --clear "$ROOT/.tools/schemathesis" &&

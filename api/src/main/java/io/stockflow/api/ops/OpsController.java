@@ -141,7 +141,7 @@ public class OpsController {
     return result;
   }
 
-  private static ApiProblem unavailable(String what) {
+  static ApiProblem unavailable(String what) {
     return new ApiProblem(
         HttpStatus.SERVICE_UNAVAILABLE,
         "ops-backend-unavailable",

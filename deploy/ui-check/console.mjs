@@ -10,7 +10,7 @@
 //   redrive-all              press "Re-drive all pending"
 //   acknowledge <alert id>   press the alert's Acknowledge button
 //   replay <json>            fill the replay form ({table, key, filter, all}) and submit it
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, key, out, action, arg] = process.argv.slice(2);
 if (!url || !key || !out || !action) {
@@ -19,11 +19,7 @@ if (!url || !key || !out || !action) {
 }
 const TIMEOUT = 30000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const failures = [];
@@ -52,6 +48,8 @@ async function run(page) {
     case 'overview':
       return {
         lanes: await texts(page, '#lanes tbody tr[data-lane]'),
+        laneTotals: Object.fromEntries(await page.locator('#lanes tbody tr[data-lane]').evaluateAll(
+          rows => rows.map(r => [r.dataset.lane, r.querySelector('td.totals').textContent]))),
         laneWorkflowLinks: await page.locator('#lanes a.workflows').evaluateAll(as => as.map(a => a.href)),
         alerts: await texts(page, '#alerts tbody tr[data-alert]'),
         alertWorkflowLinks: await page.locator('#alerts a.workflows').evaluateAll(as => as.map(a => a.href)),
@@ -76,6 +74,7 @@ async function run(page) {
         key: await page.textContent('#letter-key'),
         payload: await page.textContent('#letter-payload'),
         workflowsLink: await page.locator('#letter-workflows a').getAttribute('href'),
+        rowWorkflowsLink: await page.locator(`#letters tr[data-letter="${arg}"] a.workflows`).getAttribute('href'),
       };
     }
     case 'redrive':

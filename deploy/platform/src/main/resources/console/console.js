@@ -104,6 +104,13 @@ function laneRow(l) {
     el('td', {}, toggle));
 }
 
+/** The SKU in a message key, when its table's primary key has a sku column (inventory_levels). */
+function skuOfKey(topic, messageKey) {
+  const table = settings.replayTables.find(t => t.table === topic);
+  const i = table ? table.primaryKey.indexOf('sku') : -1;
+  try { return i < 0 ? null : JSON.parse(messageKey)[i]; } catch { return null; }
+}
+
 function letterRow(d) {
   const sub = d.subprocessor || '';
   const pending = d.status === 'pending';
@@ -113,6 +120,7 @@ function letterRow(d) {
     el('td', {}, el('code', {}, d.messageKey || '')),
     el('td', { title: d.errorMessage || '' }, `${d.errorClass}: ${(d.errorMessage || '').slice(0, 80)}`),
     el('td', { class: 'num' }, String(d.attempts)), el('td', {}, d.status),
+    el('td', {}, workflowsLink({ Sku: skuOfKey(d.sourceTopic, d.messageKey), Kind: settings.workflowKinds[sub] })),
     el('td', {},
       el('button', { type: 'button', class: 'inspect', onclick: () => inspect(d.id) }, 'Inspect'),
       pending && sub ? el('button', { type: 'button', class: 'redrive', onclick: () => action(r => `Re-drive: ${r.outcome} (${r.message})`, () => api('POST', `/ops/dead-letters/${d.id}/redrive`)) }, 'Re-drive') : null));
@@ -155,7 +163,7 @@ async function refresh() {
       api('GET', '/ops/alerts?status=open&limit=100'),
     ]);
     fill($('lanes').tBodies[0], lanes.map(laneRow), 12, 'no lanes');
-    fill($('letters').tBodies[0], letters.map(letterRow), 8, 'no dead letters');
+    fill($('letters').tBodies[0], letters.map(letterRow), 9, 'no dead letters');
     fill($('alerts').tBodies[0], alerts.map(alertRow), 9, 'no open alerts');
     $('refreshed').textContent = `updated ${when(new Date())}`;
   } catch (e) {

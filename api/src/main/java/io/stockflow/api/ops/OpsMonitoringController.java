@@ -140,7 +140,7 @@ public class OpsMonitoringController {
       content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
   @Get("/alerts{?status,limit}")
   public List<OpsModels.Alert> alerts(
-      @Nullable @QueryValue @Pattern(regexp = "open|acknowledged|resolved") String status,
+      @Nullable @QueryValue @Pattern(regexp = "^(open|acknowledged|resolved)$") String status,
       @QueryValue(defaultValue = "100") @Min(1) @Max(500) int limit) {
     return alerts.list(transactions.dsl(), status, limit);
   }

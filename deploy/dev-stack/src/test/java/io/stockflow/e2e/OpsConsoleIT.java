@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * subprocessor, inspects and re-drives the changes parked meanwhile, replays a row and acknowledges
  * an alert. Every action is checked where it takes effect (database, API, Temporal), not only on
  * the page. Each step runs deploy/ui-check/console.mjs (playwright-core) once and saves a
- * screenshot to docs/console/.
+ * screenshot: the ones README.md shows to docs/console/, the others to target/console/.
+ *
+ * <p>The stack is this class's own ({@link #startStack}); it needs nothing but free ports.
  */
 class OpsConsoleIT {
   static final String OPS_KEY = DevSettings.DEFAULT_DEV_API_KEY;
@@ -75,10 +77,10 @@ class OpsConsoleIT {
     assertThat(page.body()).contains("API key").doesNotContain("inventory_levels");
     assertThat(get("/ops/console/settings", null).statusCode()).isEqualTo(401);
 
-    JsonNode unknown = browser("login-unknown-key.png", "refused", null, "not-a-key");
+    JsonNode unknown = browser(scratch("login-unknown-key.png"), "refused", null, "not-a-key");
     assertThat(unknown.path("message").asText()).contains("401").contains("not accepted");
     assertThat(unknown.path("loginShown").asBoolean()).isTrue();
-    JsonNode associate = browser("login-refused.png", "refused", null, ASSOCIATE_KEY);
+    JsonNode associate = browser(docs("login-refused.png"), "refused", null, ASSOCIATE_KEY);
     assertThat(associate.path("message").asText()).contains("403").contains("ops role");
   }
 
@@ -86,7 +88,7 @@ class OpsConsoleIT {
   void changesParkedWhileASubprocessorIsPausedAreInspectedAndReDrivenThroughThePage()
       throws Exception {
     try {
-      JsonNode paused = browser("paused.png", "pause", "audit-log");
+      JsonNode paused = browser(scratch("paused.png"), "pause", "audit-log");
       assertThat(paused.path("message").asText()).isEqualTo("audit-log paused");
       assertThat(pausedInDatabase("audit-log")).isTrue();
       assertThat(pausedInApi("audit-log")).isTrue();
@@ -97,24 +99,27 @@ class OpsConsoleIT {
       DeadLettersRecord second = awaitParked("[\"JERKY-TERIYAKI-3OZ\", \"PDX-STORE\"]");
       assertThat(auditedOnHands()).doesNotContain("77", "78");
 
-      JsonNode inspected = browser("dead-letter.png", "inspect", first.getId().toString());
+      JsonNode inspected = browser(docs("dead-letter.png"), "inspect", first.getId().toString());
       assertThat(inspected.path("error").asText()).isEqualTo("paused: " + first.getErrorMessage());
       assertThat(inspected.path("payload").asText()).contains("\"on_hand\": 77");
+      // audit-log drives no workflow, so the links filter by the row's SKU alone.
       assertThat(inspected.path("workflowsLink").asText())
           .isEqualTo(workflowsLink("Sku=\"JERKY-TERIYAKI-3OZ\""));
+      assertThat(inspected.path("rowWorkflowsLink").asText())
+          .isEqualTo(workflowsLink("Sku=\"JERKY-TERIYAKI-3OZ\""));
 
-      JsonNode redriven = browser("redriven.png", "redrive", first.getId().toString());
+      JsonNode redriven = browser(scratch("redriven.png"), "redrive", first.getId().toString());
       assertThat(redriven.path("message").asText()).contains("REDRIVEN");
       assertThat(status(first)).isEqualTo("redriven");
       assertThat(status(second)).isEqualTo("pending");
       assertThat(auditedOnHands()).contains("77").doesNotContain("78");
 
-      JsonNode all = browser("redriven-all.png", "redrive-all", null);
+      JsonNode all = browser(scratch("redriven-all.png"), "redrive-all", null);
       assertThat(all.path("message").asText()).contains("1 re-driven, 0 failed, 0 skipped");
       assertThat(status(second)).isEqualTo("redriven");
       assertThat(auditedOnHands()).contains("77", "78");
 
-      JsonNode resumed = browser("resumed.png", "resume", "audit-log");
+      JsonNode resumed = browser(scratch("resumed.png"), "resume", "audit-log");
       assertThat(resumed.path("message").asText()).isEqualTo("audit-log resumed");
       assertThat(pausedInDatabase("audit-log")).isFalse();
       assertThat(pausedInApi("audit-log")).isFalse();
@@ -144,12 +149,15 @@ class OpsConsoleIT {
                         .fetchOne(),
                 a -> a != null);
 
-    JsonNode overview = browser("overview.png", "overview", null);
+    JsonNode overview = browser(docs("overview.png"), "overview", null);
     assertThat(overview.path("keyInPage").asBoolean()).isFalse();
     assertThat(texts(overview.path("lanes")))
         .hasSize(7)
         .anySatisfy(l -> assertThat(l).startsWith("inventory_levels audit-log running"))
         .anySatisfy(l -> assertThat(l).startsWith("orders order-fulfilment running"));
+    // processed · dead-lettered · parked: the audit log has handled this test's change at least.
+    String auditLog = overview.path("laneTotals").path("inventory_levels/audit-log").asText();
+    assertThat(Long.parseLong(auditLog.split(" · ")[0])).isPositive();
     assertThat(texts(overview.path("laneWorkflowLinks")))
         .contains(workflowsLink("Kind=\"restock\""), workflowsLink("Kind=\"alert\""));
     assertThat(texts(overview.path("alerts")))
@@ -162,7 +170,8 @@ class OpsConsoleIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ThinSliceIT.list(temporal, query), l -> !l.isEmpty());
 
-    JsonNode acknowledged = browser("acknowledged.png", "acknowledge", alert.getId().toString());
+    JsonNode acknowledged =
+        browser(scratch("acknowledged.png"), "acknowledge", alert.getId().toString());
     assertThat(acknowledged.path("message").asText()).isEqualTo("Alert acknowledged");
     AlertsRecord after = sql.selectFrom(ALERTS).where(ALERTS.ID.eq(alert.getId())).fetchOne();
     assertThat(after.getStatus()).isEqualTo("acknowledged");
@@ -180,7 +189,7 @@ class OpsConsoleIT {
   void theReplayFormShowsTheApisProblemsAndReplaysARowByKey() throws Exception {
     JsonNode refused =
         browser(
-            "replay-error.png",
+            docs("replay-error.png"),
             "replay",
             "{\"table\":\"inventory_levels\",\"filter\":\"colour=red\"}",
             OPS_KEY);
@@ -191,7 +200,7 @@ class OpsConsoleIT {
     OffsetDateTime before = lastUpdated("JERKY-ORIGINAL-3OZ", "SEA1");
     JsonNode replayed =
         browser(
-            "replayed.png",
+            scratch("replayed.png"),
             "replay",
             "{\"table\":\"inventory_levels\",\"key\":\"JERKY-ORIGINAL-3OZ, SEA1\"}",
             OPS_KEY);
@@ -211,14 +220,22 @@ class OpsConsoleIT {
 
   // --- the browser ------------------------------------------------------------------------------
 
-  /** Runs one console.mjs action with the dev key; returns what the page showed. */
-  static JsonNode browser(String screenshot, String action, String argument) throws Exception {
-    return browser(screenshot, action, argument, OPS_KEY);
+  /** A screenshot README.md shows. */
+  static Path docs(String name) {
+    return ThinSliceIT.repoRoot().resolve("docs/console").resolve(name);
   }
 
-  static JsonNode browser(String screenshot, String action, String argument, String key)
-      throws Exception {
-    Path png = ThinSliceIT.repoRoot().resolve("docs/console").resolve(screenshot);
+  /** A screenshot kept only with the test's output. */
+  static Path scratch(String name) {
+    return Path.of("target/console").resolve(name).toAbsolutePath();
+  }
+
+  /** Runs one console.mjs action with the dev key; returns what the page showed. */
+  static JsonNode browser(Path png, String action, String argument) throws Exception {
+    return browser(png, action, argument, OPS_KEY);
+  }
+
+  static JsonNode browser(Path png, String action, String argument, String key) throws Exception {
     Files.createDirectories(png.getParent());
     List<String> command =
         new java.util.ArrayList<>(

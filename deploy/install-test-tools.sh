@@ -11,7 +11,7 @@ fail() { echo "[install-test-tools] $*" >&2; exit 1; }
 
 bash "$ROOT/deploy/install-temporal.sh"
 
-# ThinSliceIT and deploy/ui-check/screenshot.mjs look for the browser at the same place.
+# ThinSliceIT, OpsConsoleIT and deploy/ui-check/*.mjs look for the browser at the same place.
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 missing=()
 [[ -x "$chromium" ]] || missing+=(chromium)

@@ -204,7 +204,7 @@ public class OpsController {
     return result;
   }
 
-  private static ApiProblem unavailable(String what) {
+  static ApiProblem unavailable(String what) {
     return new ApiProblem(
         HttpStatus.SERVICE_UNAVAILABLE,
         "ops-backend-unavailable",

@@ -2,7 +2,6 @@ package io.stockflow.api.ops;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -11,13 +10,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.stockflow.api.TextPatterns;
 import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,15 +38,8 @@ import java.util.UUID;
 @Secured(Roles.OPS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Ops")
-@SecurityRequirement(name = "apiKey")
-@ApiResponse(
-    responseCode = "401",
-    description = "no or unknown X-API-Key",
-    content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
-@ApiResponse(
-    responseCode = "403",
-    description = "the key lacks the ops role",
-    content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
 public class OpsMonitoringController {
   private final Transactions transactions;
   private final AlertsService alerts;
@@ -63,10 +56,7 @@ public class OpsMonitoringController {
       summary = "Per topic and subprocessor: lags, watermark, pause state, rates, latency",
       description = "As seen by the instance that answers (each consumer instance has its own).")
   @ApiResponse(responseCode = "200", description = "one entry per topic and subprocessor")
-  @ApiResponse(
-      responseCode = "503",
-      description = "this instance runs without the changefeed consumer",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
+  @ProblemResponses.Unavailable
   @Get("/lanes")
   public List<OpsModels.LaneMetrics> lanes() {
     return backend().lanes();
@@ -74,18 +64,9 @@ public class OpsMonitoringController {
 
   @Operation(summary = "One dead letter with its original message")
   @ApiResponse(responseCode = "200", description = "the letter and its message value")
-  @ApiResponse(
-      responseCode = "400",
-      description = "the id is not a UUID",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
-  @ApiResponse(
-      responseCode = "404",
-      description = "no such dead letter",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
-  @ApiResponse(
-      responseCode = "503",
-      description = "this instance runs without the changefeed consumer",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Unavailable
   @Get("/dead-letters/{id}")
   public OpsModels.DeadLetterDetail deadLetter(@PathVariable UUID id) {
     return backend()
@@ -100,17 +81,14 @@ public class OpsMonitoringController {
               + " are left alone: nothing can handle them. Letters whose subprocessor is no"
               + " longer enabled for their table count as skipped.")
   @ApiResponse(responseCode = "200", description = "what happened to each letter")
-  @ApiResponse(
-      responseCode = "400",
-      description = "limit outside 1..500",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
-  @ApiResponse(
-      responseCode = "503",
-      description = "this instance runs without the changefeed consumer",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
+  @ProblemResponses.BadRequest
+  @ProblemResponses.Unavailable
   @Post("/dead-letters/redrive{?subprocessor,limit}")
   public OpsModels.RedriveAllResult redriveAll(
-      @Nullable @QueryValue String subprocessor,
+      @Nullable
+          @QueryValue
+          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String subprocessor,
       @QueryValue(defaultValue = "100") @Min(1) @Max(500) int limit) {
     OpsBackend ops = backend();
     List<OpsModels.DeadLetter> pending = new ArrayList<>();
@@ -134,13 +112,14 @@ public class OpsMonitoringController {
 
   @Operation(summary = "Alerts, newest first")
   @ApiResponse(responseCode = "200", description = "the alerts")
-  @ApiResponse(
-      responseCode = "400",
-      description = "status not open|acknowledged|resolved, or limit outside 1..500",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON_PROBLEM))
+  @ProblemResponses.BadRequest
   @Get("/alerts{?status,limit}")
   public List<OpsModels.Alert> alerts(
-      @Nullable @QueryValue @Pattern(regexp = "^(open|acknowledged|resolved)$") String status,
+      @Nullable
+          @QueryValue
+          @Pattern(regexp = "open|acknowledged|resolved")
+          @Schema(allowableValues = {"open", "acknowledged", "resolved"})
+          String status,
       @QueryValue(defaultValue = "100") @Min(1) @Max(500) int limit) {
     return alerts.list(transactions.dsl(), status, limit);
   }

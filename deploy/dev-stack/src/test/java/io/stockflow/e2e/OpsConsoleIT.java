@@ -195,7 +195,7 @@ class OpsConsoleIT {
             "{\"table\":\"inventory_levels\",\"filter\":\"colour=red\"}",
             OPS_KEY);
     assertThat(refused.path("result").asText())
-        .startsWith("400 Bad request")
+        .startsWith("422 Invalid request")
         .contains("filter.colour: no column 'colour' in inventory_levels");
 
     OffsetDateTime before = lastUpdated("JERKY-ORIGINAL-3OZ", "SEA1");

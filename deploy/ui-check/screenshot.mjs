@@ -1,7 +1,7 @@
 // Usage: node screenshot.mjs <temporal-ui-url> <sku> <out.png>
 // Opens the Temporal Web UI's workflow list filtered by the Sku search attribute, waits until a workflow row for
 // that SKU is listed, and saves a screenshot. Exits non-zero (with the reason) when no such row appears.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [ui, sku, out] = process.argv.slice(2);
 if (!ui || !sku || !out) {
@@ -10,11 +10,7 @@ if (!ui || !sku || !out) {
 }
 const query = encodeURIComponent(`Sku="${sku}"`);
 const url = `${ui.replace(/\/$/, '')}/namespaces/default/workflows?query=${query}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });

@@ -44,7 +44,14 @@ import org.jooq.impl.DSL;
 public class Idempotency {
   public static final String HEADER = "Idempotency-Key";
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
-  private static final int MAX_KEY_LENGTH = 200;
+  public static final int MAX_KEY_LENGTH = 200;
+
+  /** The header's description in the OpenAPI document. */
+  public static final String DESCRIPTION =
+      "Optional; the first successful response to this key (per caller) is stored with the effect,"
+          + " and a retry with the same key and body gets it back (Idempotent-Replayed: true)."
+          + " The same key with another request is 422 idempotency-key-reused.";
+
   private static final int UNIQUE_RACE_RETRIES = 3;
 
   private final Transactions transactions;

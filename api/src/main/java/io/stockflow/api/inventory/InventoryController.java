@@ -3,6 +3,7 @@ package io.stockflow.api.inventory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -14,14 +15,21 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
 import io.stockflow.api.inventory.InventoryViews.Availability;
 import io.stockflow.api.inventory.InventoryViews.Level;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * Inventory: availability (channel, associate, ops) and stock movements (associate, ops). Path SKUs
@@ -32,6 +40,8 @@ import jakarta.validation.Valid;
 @Secured({Roles.ASSOCIATE, Roles.OPS})
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Inventory")
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
 public class InventoryController {
   private final InventoryService inventory;
   private final Idempotency idempotency;
@@ -50,25 +60,52 @@ public class InventoryController {
           "status from availableToSell (available minus safety stock): 0 out_of_stock, up to"
               + " stockflow.availability.low-stock-threshold low_stock ('Only N left'), else"
               + " in_stock.")
+  @ProblemResponses.NotFound
   @Get
   @Secured({Roles.CHANNEL, Roles.ASSOCIATE, Roles.OPS})
-  public Availability availability(@PathVariable String sku) {
+  public Availability availability(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku) {
     return inventory.availability(transactions.dsl(), sku);
   }
 
   @Operation(summary = "One (sku, location) row")
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
   @Get("/locations/{locationId}")
-  public Level level(@PathVariable String sku, @PathVariable String locationId) {
+  public Level level(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String locationId) {
     return inventory.level(transactions.dsl(), sku, locationId);
   }
 
   @Operation(summary = "Receive stock (optionally against a purchase order)")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the row after the receipt",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Level.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/locations/{locationId}/receipts")
   public HttpResponse<?> receive(
-      @PathVariable String sku,
-      @PathVariable String locationId,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String locationId,
       @Body @Valid InventoryRequests.Receipt receipt,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -79,12 +116,30 @@ public class InventoryController {
   }
 
   @Operation(summary = "Cycle count: set on_hand to the counted figure, record variance and reason")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the variance and the row after the count",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = InventoryViews.CycleCountResult.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/locations/{locationId}/cycle-counts")
   public HttpResponse<?> cycleCount(
-      @PathVariable String sku,
-      @PathVariable String locationId,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String locationId,
       @Body @Valid InventoryRequests.CycleCount count,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -95,12 +150,30 @@ public class InventoryController {
   }
 
   @Operation(summary = "Report damage: available units move from on_hand to damaged")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the row after the damage",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Level.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/locations/{locationId}/damage")
   public HttpResponse<?> damage(
-      @PathVariable String sku,
-      @PathVariable String locationId,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String locationId,
       @Body @Valid InventoryRequests.Damage damage,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -111,11 +184,28 @@ public class InventoryController {
   }
 
   @Operation(summary = "Ship a transfer out: source on_hand becomes in transit to the destination")
+  @ApiResponse(
+      responseCode = "200",
+      description = "both rows after the transfer",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = InventoryViews.TransferResult.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/transfers")
   public HttpResponse<?> transferOut(
-      @PathVariable String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
       @Body @Valid InventoryRequests.Transfer transfer,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -126,11 +216,28 @@ public class InventoryController {
   }
 
   @Operation(summary = "A transfer arrived: in-transit units become on_hand at the destination")
+  @ApiResponse(
+      responseCode = "200",
+      description = "both rows after the arrival",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = InventoryViews.TransferResult.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/transfers/arrivals")
   public HttpResponse<?> transferIn(
-      @PathVariable String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
       @Body @Valid InventoryRequests.Transfer transfer,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -141,10 +248,16 @@ public class InventoryController {
   }
 
   @Operation(summary = "Set reorder point, safety stock and max stock (idempotent PUT)")
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Put("/locations/{locationId}/thresholds")
   public Level thresholds(
-      @PathVariable String sku,
-      @PathVariable String locationId,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String locationId,
       @Body @Valid InventoryRequests.Thresholds thresholds) {
     return transactions.run(tx -> inventory.thresholds(tx, sku, locationId, thresholds));
   }

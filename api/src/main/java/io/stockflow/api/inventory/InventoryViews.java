@@ -1,6 +1,7 @@
 package io.stockflow.api.inventory;
 
 import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
 import io.stockflow.db.jooq.tables.records.InventoryLevelsRecord;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class InventoryViews {
       long maxStock,
       boolean sellable,
       boolean receivingBlocked,
-      Instant lastCountedAt) {
+      @Nullable Instant lastCountedAt) {
 
     static Level of(InventoryLevelsRecord r) {
       return new Level(

@@ -2,6 +2,7 @@ package io.stockflow.api.ops;
 
 import io.micronaut.core.annotation.Nullable;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,4 +39,13 @@ public interface OpsBackend {
 
   /** Undoes {@link #pause}; changes held meanwhile are then handled in order. */
   OpsModels.SwitchResult resume(String subprocessor);
+
+  /** One dead letter with its original message value, or empty when there is no such letter. */
+  Optional<OpsModels.DeadLetterDetail> deadLetter(UUID deadLetterId);
+
+  /**
+   * One entry per configured topic and subprocessor, as seen by this instance: lags, watermark,
+   * pause state, counts, recent rates and latency.
+   */
+  List<OpsModels.LaneMetrics> lanes();
 }

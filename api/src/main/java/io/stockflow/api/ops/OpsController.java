@@ -1,9 +1,11 @@
 package io.stockflow.api.ops;
 
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -15,10 +17,16 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
 import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -40,6 +48,8 @@ import java.util.UUID;
 @Secured(Roles.OPS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Ops")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
 public class OpsController {
   private final ReplayService replay;
   private final Idempotency idempotency;
@@ -62,10 +72,24 @@ public class OpsController {
       description =
           "Filter by key (primary-key values in order) and/or column equality; all=true for the"
               + " whole table. Unknown table or column: 400 naming it.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "how many rows were touched (and so re-emitted)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ReplayService.Result.class)))
+  @ProblemResponses.BadRequest
+  @ProblemResponses.Unprocessable
   @Post("/replay")
   public HttpResponse<?> replay(
       @Body @Valid ReplayRequest request,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -76,15 +100,28 @@ public class OpsController {
   }
 
   @Operation(summary = "Dead letters, newest first")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.Unavailable
   @Get("/dead-letters{?subprocessor,status,limit}")
   public List<OpsModels.DeadLetter> deadLetters(
-      @Nullable @QueryValue String subprocessor,
-      @Nullable @QueryValue @Pattern(regexp = "pending|redriven|resolved") String status,
+      @Nullable
+          @QueryValue
+          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String subprocessor,
+      @Nullable
+          @QueryValue
+          @Pattern(regexp = "pending|redriven|resolved")
+          @Schema(allowableValues = {"pending", "redriven", "resolved"})
+          String status,
       @QueryValue(defaultValue = "100") @Min(1) @Max(500) int limit) {
     return backend().deadLetters(subprocessor, status, limit);
   }
 
   @Operation(summary = "Re-drive a dead letter to its subprocessor")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unavailable
   @Post("/dead-letters/{id}/redrive")
   public OpsModels.RedriveResult redrive(@PathVariable UUID id) {
     OpsModels.RedriveResult result = backend().redrive(id);
@@ -102,33 +139,59 @@ public class OpsController {
   }
 
   @Operation(summary = "Consumers, watermarks and subprocessors")
+  @ProblemResponses.Unavailable
   @Get("/status")
   public OpsModels.ConsumerStatus status() {
     return backend().status();
   }
 
   @Operation(summary = "Pause a subprocessor (on every consumer instance)")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Unavailable
   @Post("/subprocessors/{name}/pause")
-  public OpsModels.SwitchResult pause(@PathVariable String name) {
+  public OpsModels.SwitchResult pause(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String name) {
     return known(name, backend().pause(name));
   }
 
   @Operation(summary = "Resume a paused subprocessor")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Unavailable
   @Post("/subprocessors/{name}/resume")
-  public OpsModels.SwitchResult resume(@PathVariable String name) {
+  public OpsModels.SwitchResult resume(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String name) {
     return known(name, backend().resume(name));
   }
 
   @Operation(summary = "Acknowledge an alert so it stops escalating")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Unavailable
   @Post("/alerts/{id}/acknowledge")
-  public Map<String, Object> acknowledge(@PathVariable UUID id, Authentication caller) {
+  public Acknowledgement acknowledge(@PathVariable UUID id, Authentication caller) {
     AlertAcknowledger acknowledger = alerts.orElseThrow(() -> unavailable("AlertAcknowledger"));
     AlertAcknowledger.Outcome outcome = acknowledger.acknowledge(id, caller.getName());
     if (outcome == AlertAcknowledger.Outcome.NOT_FOUND) {
       throw ApiProblem.notFound("alert", id.toString());
     }
-    return Map.of("alertId", id.toString(), "outcome", outcome.name());
+    return new Acknowledgement(id.toString(), outcome.name());
   }
+
+  /**
+   * The answer to an acknowledgement: ACKNOWLEDGED now, or ALREADY_ACKNOWLEDGED / ALREADY_RESOLVED
+   * (nothing to do); an unknown alert is a 404 instead.
+   */
+  @Introspected
+  public record Acknowledgement(
+      String alertId,
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              allowableValues = {"ACKNOWLEDGED", "ALREADY_ACKNOWLEDGED", "ALREADY_RESOLVED"})
+          String outcome) {}
 
   private OpsBackend backend() {
     return backend.orElseThrow(() -> unavailable("OpsBackend"));
@@ -141,7 +204,7 @@ public class OpsController {
     return result;
   }
 
-  private static ApiProblem unavailable(String what) {
+  static ApiProblem unavailable(String what) {
     return new ApiProblem(
         HttpStatus.SERVICE_UNAVAILABLE,
         "ops-backend-unavailable",

@@ -22,6 +22,11 @@ import org.jooq.impl.DSL;
  * must be one the changefeed watches ({@link ChangefeedDeclaration#stockflow()}); columns are
  * resolved against the jOOQ model of the real table and values bound as parameters of the column's
  * type, so no request text ever becomes SQL.
+ *
+ * <p>A table that is not watched is a 400 (the OpenAPI document lists the tables); a body that
+ * names an unknown column, has the wrong number of key values, a value the column cannot hold, or
+ * says neither or both of key/filter and {@code all} is a 422: well-formed JSON the server cannot
+ * act on, which no JSON schema of the body could rule out.
  */
 @Singleton
 public class ReplayService {
@@ -48,7 +53,7 @@ public class ReplayService {
     List<Condition> conditions = new ArrayList<>();
     if (request.key() != null) {
       if (request.key().size() != watched.primaryKey().size()) {
-        throw ApiProblem.badRequest(
+        throw ApiProblem.invalidField(
             "key",
             "needs " + watched.primaryKey().size() + " value(s), in order " + watched.primaryKey());
       }
@@ -64,11 +69,11 @@ public class ReplayService {
     }
     boolean all = Boolean.TRUE.equals(request.all());
     if (conditions.isEmpty() && !all) {
-      throw ApiProblem.badRequest(
+      throw ApiProblem.invalidField(
           "filter", "give a key or at least one filter column, or all=true to replay every row");
     }
     if (!conditions.isEmpty() && all) {
-      throw ApiProblem.badRequest("all", "all=true cannot be combined with key or filter");
+      throw ApiProblem.invalidField("all", "all=true cannot be combined with key or filter");
     }
     Field<OffsetDateTime> lastUpdated = table.field("last_updated", OffsetDateTime.class);
     int touched =
@@ -83,13 +88,13 @@ public class ReplayService {
   private static Condition equality(Table<?> table, String column, Object value, String field) {
     Field<Object> f = (Field<Object>) table.field(column);
     if (f == null || column.isEmpty()) {
-      throw ApiProblem.badRequest(
+      throw ApiProblem.invalidField(
           field,
           "no column '" + column + "' in " + table.getName() + "; columns: " + columns(table));
     }
     if (value == null) return f.isNull();
     if (value instanceof Map<?, ?> || value instanceof List<?>) {
-      throw ApiProblem.badRequest(field, "must be a single value (string, number or boolean)");
+      throw ApiProblem.invalidField(field, "must be a single value (string, number or boolean)");
     }
     Object converted;
     try {
@@ -99,7 +104,7 @@ public class ReplayService {
     }
     // jOOQ answers some failed conversions (e.g. "abc" to a number) with null instead of throwing.
     if (converted == null) {
-      throw ApiProblem.badRequest(
+      throw ApiProblem.invalidField(
           field, "'" + value + "' is not a valid " + f.getDataType().getTypeName());
     }
     return f.eq(converted);

@@ -3,6 +3,7 @@ package io.stockflow.api.orders;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -15,9 +16,14 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.idempotency.Idempotency;
 import io.stockflow.api.ownership.Requester;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
@@ -32,6 +38,8 @@ import java.util.UUID;
 @Secured({Roles.CHANNEL, Roles.ASSOCIATE, Roles.OPS})
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Orders")
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
 public class OrderController {
   private final OrderService orders;
   private final Idempotency idempotency;
@@ -48,11 +56,34 @@ public class OrderController {
       description =
           "201 created; 200 if the cart already has its order; 409 if not confirmed; 404 if the"
               + " cart does not exist or is another caller's.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "the order, created now",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = OrderView.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "the cart already had its order: that order",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = OrderView.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post
   @Secured({Roles.CHANNEL, Roles.OPS})
   public HttpResponse<?> create(
       @Body @Valid OrderRequests.Create request,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -68,6 +99,7 @@ public class OrderController {
   @Operation(
       summary = "An order and its lines",
       description = "404 if it does not exist or is another channel's.")
+  @ProblemResponses.NotFound
   @Get("/{id}")
   public OrderView get(@PathVariable UUID id, Authentication caller) {
     return orders.get(transactions.dsl(), id, Requester.forOrders(caller));
@@ -79,11 +111,27 @@ public class OrderController {
           "pending → confirmed → picked → packed → shipped → delivered; cancelled from pending,"
               + " confirmed, picked or packed. Shipping consumes allocated and on_hand;"
               + " cancelling releases allocated. 409 illegal-transition names from and to.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the order in its new status (or unchanged if it had it already)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = OrderView.class)))
+  @ProblemResponses.Forbidden
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/{id}/transitions")
   public HttpResponse<?> transition(
       @PathVariable UUID id,
       @Body @Valid OrderRequests.Transition request,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),

@@ -2,7 +2,10 @@ package io.stockflow.api.orders;
 
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
-import jakarta.validation.constraints.NotBlank;
+import io.stockflow.api.TextPatterns;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** Request bodies of the order endpoints. */
@@ -12,9 +15,29 @@ public final class OrderRequests {
   /** Turn a cart whose reservations are confirmed into an order (one per cart). */
   @Introspected
   public record Create(
-      @NotBlank @Size(max = 100) String cartId, @Nullable @Size(max = 200) String customerRef) {}
+      @NotNull
+          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
+          @Size(max = 100)
+          String cartId,
+      @Nullable
+          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          @Size(max = 200)
+          String customerRef) {}
 
   /** Move an order to {@code status}. */
   @Introspected
-  public record Transition(@NotBlank String status) {}
+  public record Transition(
+      @NotNull
+          @Schema(
+              description = "the status to move to",
+              allowableValues = {
+                "pending",
+                "confirmed",
+                "picked",
+                "packed",
+                "shipped",
+                "delivered",
+                "cancelled"
+              })
+          String status) {}
 }

@@ -1,6 +1,7 @@
 package io.stockflow.api.orders;
 
 import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +13,7 @@ public record OrderView(
     String cartId,
     String locationId,
     String status,
-    String customerRef,
+    @Nullable String customerRef,
     Instant createdAt,
     List<Line> lines) {
 

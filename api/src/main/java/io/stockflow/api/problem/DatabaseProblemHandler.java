@@ -55,7 +55,9 @@ public class DatabaseProblemHandler
           case "23505" -> violation(HttpStatus.CONFLICT, "duplicate", constraint);
           case "23503" ->
               violation(HttpStatus.UNPROCESSABLE_ENTITY, "unknown-reference", constraint);
-          case "23502", "22003", "22P02" ->
+            // 22021: text PostgreSQL cannot hold (U+0000); the API refuses it earlier, this is the
+            // backstop for any text that slips through.
+          case "23502", "22003", "22P02", "22021" ->
               // The server's message names tables and columns and quotes values: log only.
               new ApiProblem(
                   HttpStatus.UNPROCESSABLE_ENTITY,

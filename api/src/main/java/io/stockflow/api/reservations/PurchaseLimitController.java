@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -19,16 +20,23 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
 import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.PurchaseLimitsRecord;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,6 +52,9 @@ import java.time.OffsetDateTime;
 @Secured(Roles.OPS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Ops")
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
 public class PurchaseLimitController {
   /** More than any single customer can sensibly buy; beyond it a limit is a typo. */
   static final long MAX_LIMIT = 1_000_000;
@@ -66,8 +77,11 @@ public class PurchaseLimitController {
   public record Limit(String sku, long maxPerCustomer, String updatedBy, Instant updatedAt) {}
 
   @Operation(summary = "A SKU's per-customer purchase limit", description = "404 if none is set.")
+  @ProblemResponses.NotFound
   @Get("/{sku}")
-  public Limit get(@PathVariable String sku) {
+  public Limit get(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku) {
     PurchaseLimitsRecord r =
         transactions
             .dsl()
@@ -83,11 +97,26 @@ public class PurchaseLimitController {
       description =
           "`{maxPerCustomer}` 1..1,000,000 whole units (400 otherwise); 404 sku-not-found."
               + " Applies to reservations made from now on; existing holds are kept.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the limit now in force",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Limit.class)))
+  @ProblemResponses.NotFound
+  @ProblemResponses.Unprocessable
   @Put("/{sku}")
   public HttpResponse<?> put(
-      @PathVariable String sku,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku,
       @Body @Valid SetLimit body,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -114,8 +143,11 @@ public class PurchaseLimitController {
   }
 
   @Operation(summary = "Remove a SKU's purchase limit", description = "Idempotent: 204 either way.")
+  @ApiResponse(responseCode = "204", description = "no limit is set for the SKU now")
   @Delete("/{sku}")
-  public HttpResponse<?> delete(@PathVariable String sku) {
+  public HttpResponse<?> delete(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String sku) {
     transactions.run(
         tx -> tx.deleteFrom(PURCHASE_LIMITS).where(PURCHASE_LIMITS.SKU.eq(sku)).execute());
     return HttpResponse.noContent();

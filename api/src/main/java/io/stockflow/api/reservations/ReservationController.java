@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -15,15 +16,22 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
 import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
+import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.problem.Problems;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * Checkout holds: reserve a cart, confirm it, release it. Roles: channel, ops. A cart belongs to
@@ -35,6 +43,9 @@ import jakarta.validation.Valid;
 @Secured({Roles.CHANNEL, Roles.OPS})
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Reservations")
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
 public class ReservationController {
   private final ReservationService reservations;
   private final Idempotency idempotency;
@@ -71,10 +82,32 @@ public class ReservationController {
               + " insufficient-stock listing unservable lines, or purchase-limit-exceeded; 422"
               + " unknown-sku; 429 with Retry-After when too many requests already wait for the"
               + " same SKU and location.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "reserved: every line at one location",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = CartReservation.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "the cart was already reserved with these lines: its reservations",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = CartReservation.class)))
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
+  @ProblemResponses.TooManyRequests
   @Post
   public HttpResponse<?> reserve(
       @Body @Valid ReserveRequest request,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller,
       HttpRequest<?> httpRequest) {
     Idempotency.validateKey(idempotencyKey);
@@ -151,8 +184,12 @@ public class ReservationController {
   @Operation(
       summary = "A cart's reservations",
       description = "404 if the cart does not exist or belongs to another caller.")
+  @ProblemResponses.NotFound
   @Get("/{cartId}")
-  public CartReservation get(@PathVariable String cartId, Authentication caller) {
+  public CartReservation get(
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String cartId,
+      Authentication caller) {
     return reservations.get(transactions.dsl(), cartId, Requester.forCarts(caller));
   }
 
@@ -161,10 +198,26 @@ public class ReservationController {
       description =
           "Idempotent. 409 reservation-expired / reservation-not-active; 404 if the cart does"
               + " not exist or belongs to another caller.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "confirmed (or already so)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = CartReservation.class)))
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/{cartId}/confirm")
   public HttpResponse<?> confirm(
-      @PathVariable String cartId,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String cartId,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -179,10 +232,26 @@ public class ReservationController {
       description =
           "Idempotent. 409 reservation-confirmed if already confirmed; 404 if the cart does not"
               + " exist or belongs to another caller.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "released (or already so)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = CartReservation.class)))
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.Unprocessable
   @Post("/{cartId}/release")
   public HttpResponse<?> release(
-      @PathVariable String cartId,
-      @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
+          String cartId,
+      @Nullable
+          @Header(Idempotency.HEADER)
+          @Parameter(
+              description = Idempotency.DESCRIPTION,
+              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
+          String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),

@@ -3,10 +3,10 @@ package io.stockflow.api.reservations;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
+import io.stockflow.api.TextPatterns;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -22,12 +22,16 @@ import java.util.List;
 @Introspected
 @Schema(description = "Reserve a cart's lines, all or nothing")
 public record ReserveRequest(
-    @NotBlank
-        @Pattern(regexp = "[^:\\s]{1,100}", message = "must be 1-100 characters, no ':' or spaces")
+    @NotNull
+        @Pattern(
+            regexp = "^[^:\\x00" + TextPatterns.WHITESPACE + "]{1,100}$",
+            message = "must be 1-100 characters, no ':' or spaces")
         String cartId,
     @NotEmpty @Size(max = 100) List<@Valid @NotNull Line> lines,
     @Nullable
-        @Pattern(regexp = "\\S{1,200}", message = "must be 1-200 characters, no spaces")
+        @Pattern(
+            regexp = "^[^\\x00" + TextPatterns.WHITESPACE + "]{1,200}$",
+            message = "must be 1-200 characters, no spaces")
         @Schema(
             description =
                 "who the cart is for; per-customer purchase limits (PUT /ops/purchase-limits/{sku})"
@@ -44,7 +48,10 @@ public record ReserveRequest(
   @JsonDeserialize(using = WholeNumber.LineDeserializer.class)
   public record Line(
       @NotNull @Positive @Max(10_000) Integer lineNo,
-      @NotBlank @Size(max = 100) String sku,
+      @NotNull
+          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
+          @Size(max = 100)
+          String sku,
       // 2.9 must not silently become 2: whole JSON integers only, 1..MAX_QUANTITY.
       @NotNull @Positive @Max(MAX_QUANTITY) Long quantity) {}
 

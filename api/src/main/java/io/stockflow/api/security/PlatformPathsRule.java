@@ -18,10 +18,11 @@ import org.reactivestreams.Publisher;
  * embeds the API gets the same rules without copying configuration: the {@code health} management
  * endpoint ({@code /health}, {@code /health/liveness}, {@code /health/readiness}) is public (load
  * balancers and probes call it), the OpenAPI document and Swagger UI ({@code /swagger/**}, {@code
- * /swagger-ui/**}) are public documentation, and every other management endpoint ({@code
- * /prometheus}, and any a deployment switches on) needs the {@code ops} role. An authenticated
- * request for a path no route serves is let through to answer 404. Everything else is left to
- * {@code @Secured} on the controllers.
+ * /swagger-ui/**}) are public documentation, the ops console's static files ({@code /console/**},
+ * served by the platform; every call the page makes needs a key) are public, and every other
+ * management endpoint ({@code /prometheus}, and any a deployment switches on) needs the {@code ops}
+ * role. An authenticated request for a path no route serves is let through to answer 404.
+ * Everything else is left to {@code @Secured} on the controllers.
  *
  * <p>Management endpoints are recognised by the route the router matched, not by the request's path
  * text: whatever spelling reaches an endpoint ({@code /prometheus/}, ...) gets that endpoint's
@@ -48,6 +49,10 @@ public class PlatformPathsRule implements SecurityRule<HttpRequest<?>> {
     }
     String path = request.getPath();
     if (path.startsWith("/swagger/") || path.startsWith("/swagger-ui/")) {
+      return Publishers.just(SecurityRuleResult.ALLOWED);
+    }
+    if ((path.equals("/console") || path.startsWith("/console/")) && route.isEmpty()) {
+      // The ops console's static files: they hold no data, and the page asks for a key itself.
       return Publishers.just(SecurityRuleResult.ALLOWED);
     }
     if (auth != null && route.isEmpty()) {

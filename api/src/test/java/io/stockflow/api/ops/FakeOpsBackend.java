@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,9 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
 
   /** A letter whose subprocessor is no longer enabled for its table. */
   public static final UUID ORPHAN = UUID.fromString("33333333-3333-3333-3333-333333333333");
+
+  /** The message value every fake letter carries. */
+  public static final String PAYLOAD = "{\"after\":{\"sku\":\"SKU\"},\"updated\":\"1.0\"}";
 
   final Map<UUID, String> letterStatus = new ConcurrentHashMap<>(Map.of(LETTER, "pending"));
   final Set<String> paused = ConcurrentHashMap.newKeySet();
@@ -115,6 +119,36 @@ public class FakeOpsBackend implements OpsBackend, AlertAcknowledger {
     return acknowledgedBy.putIfAbsent(alertId, by) == null
         ? Outcome.ACKNOWLEDGED
         : Outcome.ALREADY_ACKNOWLEDGED;
+  }
+
+  @Override
+  public Optional<OpsModels.DeadLetterDetail> deadLetter(UUID id) {
+    return deadLetters(null, null, 500).stream()
+        .filter(l -> l.id().equals(id.toString()))
+        .findFirst()
+        .map(l -> new OpsModels.DeadLetterDetail(l, PAYLOAD));
+  }
+
+  @Override
+  public List<OpsModels.LaneMetrics> lanes() {
+    return List.of(
+        new OpsModels.LaneMetrics(
+            "inventory_levels",
+            "restock",
+            true,
+            paused.contains("restock"),
+            false,
+            3,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            1.5,
+            false,
+            12,
+            0,
+            new OpsModels.LaneTotals(10, 1, 2, 1, 0),
+            new OpsModels.LaneRecent(60, 0.5, 0.0, 250.0),
+            250,
+            null,
+            null));
   }
 
   private static OpsModels.SwitchResult unknown() {

@@ -23,4 +23,16 @@ class OpsWithoutBackendIT extends ApiIT {
     assertThat(ops().post("/ops/replay", "{\"table\":\"orders\",\"all\":true}").status())
         .isEqualTo(200);
   }
+
+  @Test
+  void theConsolesBackendReadsAnswer503ButTheAlertsListDoesNot() {
+    for (String path : new String[] {"/ops/lanes", "/ops/dead-letters/" + FakeOpsBackend.LETTER}) {
+      Http.Response r = ops().get(path);
+      assertThat(r.status()).as(path).isEqualTo(503);
+      assertThat(r.problemType()).as(path).isEqualTo("ops-backend-unavailable");
+    }
+    assertThat(ops().post("/ops/dead-letters/redrive", null).status()).isEqualTo(503);
+    // The alerts are read from the database, which every api instance has.
+    assertThat(ops().get("/ops/alerts").status()).isEqualTo(200);
+  }
 }

@@ -126,6 +126,7 @@ public final class DevStack implements AutoCloseable {
     props.put("stockflow.database.url", jdbcUrl);
     props.put("stockflow.kafka.bootstrap", kafkaBootstrap);
     props.put("stockflow.temporal.target", temporalTarget);
+    if (temporalUi != null) props.put("stockflow.temporal.ui-url", temporalUi);
     props.put("stockflow.roles", settings.roles());
     props.put("stockflow.database.migrate", false); // just done above
     props.put("micronaut.server.port", settings.apiPort());
@@ -380,6 +381,7 @@ public final class DevStack implements AutoCloseable {
         "  stockflow is running",
         "    API              " + apiUrl + "   (header X-API-Key: " + settings.devApiKey() + ")",
         "    OpenAPI          " + apiUrl + "/swagger-ui/",
+        "    Ops console      " + apiUrl + "/console/   (log in with the same key)",
         "    Prometheus       " + apiUrl + "/prometheus   (same header)",
         "    Temporal Web UI  "
             + (temporalUi == null ? "(external: see your Temporal cluster)" : temporalUi),

@@ -92,7 +92,7 @@ class CockroachChangefeedIT {
     }
     stack =
         DevStack.start(
-            DevSettings.isolated(
+            DevSettings.forTests(
                     dir, Map.of("stockflow.changefeed.cockroach-kafka", kafkaForCockroach))
                 .withExternal(jdbcUrl, kafkaForClients, null));
   }

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  *     behind catches up in batches of up to this many (one fence query, one coalescing pass)
  * @param outageBackoff the longest pause between retries of a lane whose dependency is down
  * @param controlRefreshInterval how often pause/resume switches are re-read from the database
+ * @param consumedMarkInterval how often each topic's consumed high-water mark is stored (a reader
+ *     of the mark may trail the consumer by this much)
  * @param replayColumn the column whose sole change marks a replay request
  * @param consumerProperties extra Kafka consumer properties (security, timeouts …); the framework's
  *     own settings (deserializers, auto commit off) win
@@ -55,6 +57,7 @@ public record ChangefeedConfig(
     int laneBatchRecords,
     Duration outageBackoff,
     Duration controlRefreshInterval,
+    Duration consumedMarkInterval,
     String replayColumn,
     Map<String, String> consumerProperties,
     OpenTelemetry openTelemetry) {
@@ -66,6 +69,7 @@ public record ChangefeedConfig(
     Objects.requireNonNull(deadLetterSuffix, "deadLetterSuffix");
     Objects.requireNonNull(pollTimeout, "pollTimeout");
     Objects.requireNonNull(controlRefreshInterval, "controlRefreshInterval");
+    Objects.requireNonNull(consumedMarkInterval, "consumedMarkInterval");
     Objects.requireNonNull(replayColumn, "replayColumn");
     Objects.requireNonNull(openTelemetry, "openTelemetry");
     if (topics == null || topics.isEmpty())
@@ -160,6 +164,7 @@ public record ChangefeedConfig(
     private int laneBatchRecords = 2_000;
     private Duration outageBackoff = Duration.ofSeconds(30);
     private Duration controlRefreshInterval = Duration.ofSeconds(1);
+    private Duration consumedMarkInterval = Duration.ofSeconds(5);
     private String replayColumn = ReplayRule.DEFAULT_COLUMN;
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
@@ -275,6 +280,12 @@ public record ChangefeedConfig(
       return this;
     }
 
+    /** Default 5 s. */
+    public Builder consumedMarkInterval(Duration interval) {
+      this.consumedMarkInterval = interval;
+      return this;
+    }
+
     /** Default {@code last_updated}. */
     public Builder replayColumn(String column) {
       this.replayColumn = column;
@@ -310,6 +321,7 @@ public record ChangefeedConfig(
           laneBatchRecords,
           outageBackoff,
           controlRefreshInterval,
+          consumedMarkInterval,
           replayColumn,
           consumerProperties,
           openTelemetry);

@@ -55,9 +55,6 @@ public final class ChangefeedProcessor implements AutoCloseable {
   private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
   private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
 
-  /** How often each topic's consumed high-water mark is stored (a cursor may trail by this). */
-  private static final Duration CONSUMED_MARK_INTERVAL = Duration.ofSeconds(5);
-
   private final ChangefeedConfig config;
   private final ChangefeedMetrics metrics;
   private final EnvelopeDecoder decoder;
@@ -157,7 +154,7 @@ public final class ChangefeedProcessor implements AutoCloseable {
                 invoker,
                 control::paused,
                 metrics,
-                new ConsumedMarks(tx, config.groupId(), topic, CONSUMED_MARK_INTERVAL),
+                new ConsumedMarks(tx, config.groupId(), topic, config.consumedMarkInterval()),
                 TopicConsumer.COMMIT_INTERVAL);
         consumers.put(topic, c);
         if (closed) c.stop(); // close() may have missed it

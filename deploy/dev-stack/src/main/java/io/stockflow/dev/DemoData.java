@@ -24,9 +24,36 @@ public final class DemoData {
             .where("table_schema = current_schema() AND table_name = 'flyway_schema_history'"));
   }
 
+  /**
+   * Every SKU at every location, as seeded; SEA1 holds the most. reorder_point 20, max_stock 150 at
+   * the FC.
+   */
+  private static final String STOCK_EVERYWHERE =
+      """
+      INSERT INTO inventory_levels (sku, location_id, on_hand, reorder_point, safety_stock, max_stock)
+      SELECT s.sku, l.id,
+             CASE l.id WHEN 'SEA1' THEN 120 WHEN 'PDX-STORE' THEN 40 ELSE 30 END,
+             CASE l.id WHEN 'SEA1' THEN 20 ELSE 8 END,
+             CASE l.id WHEN 'SEA1' THEN 5 ELSE 2 END,
+             CASE l.id WHEN 'SEA1' THEN 150 ELSE 50 END
+      FROM skus s CROSS JOIN locations l""";
+
   /** Inserts the demo rows in one transaction: a crash leaves all of them or none. */
   public static void seed(DSLContext dsl) {
     dsl.transaction(tx -> insert(tx.dsl()));
+  }
+
+  /**
+   * Adds one more SKU to seeded demo data, stocked at every location as the demo SKUs were seeded:
+   * rows of its own for a test that shares one dev stack with other tests (which may have changed
+   * the demo SKUs' rows).
+   */
+  public static void addSku(DSLContext sql, String sku) {
+    sql.transaction(
+        tx -> {
+          tx.dsl().execute("INSERT INTO skus (sku, name) VALUES (?, ?)", sku, sku);
+          tx.dsl().execute(STOCK_EVERYWHERE + " WHERE s.sku = ?", sku);
+        });
   }
 
   private static void insert(DSLContext sql) {
@@ -44,16 +71,7 @@ public final class DemoData {
           ('JERKY-PEPPERED-3OZ', 'Peppered beef jerky 3 oz', 7.99, '{"flavour":"peppered","size_oz":3}'),
           ('JERKY-ORIGINAL-3OZ', 'Original beef jerky 3 oz', 6.99, '{"flavour":"original","size_oz":3}'),
           ('JERKY-SWEETHOT-8OZ', 'Sweet & hot beef jerky 8 oz', 17.49, '{"flavour":"sweet-hot","size_oz":8}')""");
-    // Every SKU everywhere; SEA1 holds the most. reorder_point 20, max_stock 150 at the FC.
-    sql.execute(
-        """
-        INSERT INTO inventory_levels (sku, location_id, on_hand, reorder_point, safety_stock, max_stock)
-        SELECT s.sku, l.id,
-               CASE l.id WHEN 'SEA1' THEN 120 WHEN 'PDX-STORE' THEN 40 ELSE 30 END,
-               CASE l.id WHEN 'SEA1' THEN 20 ELSE 8 END,
-               CASE l.id WHEN 'SEA1' THEN 5 ELSE 2 END,
-               CASE l.id WHEN 'SEA1' THEN 150 ELSE 50 END
-        FROM skus s CROSS JOIN locations l""");
+    sql.execute(STOCK_EVERYWHERE);
     sql.execute(
         """
         INSERT INTO channels (id, name) VALUES ('web-store', 'Our web store'), ('marketplace', 'Marketplace listing')""");

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param externalTemporalUi STOCKFLOW_TEMPORAL_UI_URL, or null
  * @param devApiKey STOCKFLOW_DEV_API_KEY: an API key with every role, printed in the banner
  * @param extraProperties more platform properties (tests use this)
+ * @param durable whether the embedded PostgreSQL and Kafka wait for the disk at each commit (fsync,
+ *     a flush per message); false only for tests, whose data need not survive an operating-system
+ *     crash (a killed process loses nothing either way: its writes are in the kernel's page cache)
  */
 public record DevSettings(
     Path dataDir,
@@ -34,7 +37,8 @@ public record DevSettings(
     String externalTemporal,
     String externalTemporalUi,
     String devApiKey,
-    Map<String, Object> extraProperties) {
+    Map<String, Object> extraProperties,
+    boolean durable) {
 
   public static final String DEFAULT_DEV_API_KEY = "stockflow-dev-key";
 
@@ -67,14 +71,20 @@ public record DevSettings(
         blankToNull(env.get("STOCKFLOW_TEMPORAL_TARGET")),
         blankToNull(env.get("STOCKFLOW_TEMPORAL_UI_URL")),
         env.getOrDefault("STOCKFLOW_DEV_API_KEY", DEFAULT_DEV_API_KEY),
-        Map.of());
+        Map.of(),
+        true);
   }
 
   /**
-   * Everything embedded under {@code dataDir} on free loopback ports: what integration tests and
-   * benchmarks use so they never collide with a running dev stack.
+   * Everything embedded under {@code dataDir} on free loopback ports: what benchmarks use so they
+   * never collide with a running dev stack (tests use {@link #forTests}).
    */
   public static DevSettings isolated(Path dataDir, Map<String, Object> extraProperties) {
+    return isolated(dataDir, extraProperties, true);
+  }
+
+  private static DevSettings isolated(
+      Path dataDir, Map<String, Object> extraProperties, boolean durable) {
     return new DevSettings(
         dataDir,
         false,
@@ -92,7 +102,17 @@ public record DevSettings(
         null,
         null,
         DEFAULT_DEV_API_KEY,
-        Map.copyOf(extraProperties));
+        Map.copyOf(extraProperties),
+        durable);
+  }
+
+  /**
+   * {@link #isolated} with servers that skip fsync and per-message flushes: what integration tests
+   * use (a benchmark keeps {@link #isolated}, which measures the disk as {@code ./stockflow dev}
+   * has it).
+   */
+  public static DevSettings forTests(Path dataDir, Map<String, Object> extraProperties) {
+    return isolated(dataDir, extraProperties, false);
   }
 
   /** The same settings with external servers (null = embedded). */
@@ -114,7 +134,8 @@ public record DevSettings(
         temporal,
         externalTemporalUi,
         devApiKey,
-        extraProperties);
+        extraProperties,
+        durable);
   }
 
   private static int port(Map<String, String> env, String name, int dflt) {

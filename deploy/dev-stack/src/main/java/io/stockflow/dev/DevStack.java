@@ -150,21 +150,24 @@ public final class DevStack implements AutoCloseable {
 
   private EmbeddedPostgresServer startPostgres() {
     log.info("PostgreSQL starting (data in {})", settings.dataDir().resolve("postgres"));
+    Path data = settings.dataDir().resolve("postgres/data");
     EmbeddedPostgresServer pg =
-        EmbeddedPostgresServer.start(
-            settings.dataDir().resolve("postgres/data"), settings.pgPort());
+        settings.durable()
+            ? EmbeddedPostgresServer.start(data, settings.pgPort())
+            : EmbeddedPostgresServer.startForTests(data, settings.pgPort());
     log.info("PostgreSQL ready at {}", pg.jdbcUrl());
     return pg;
   }
 
   private EmbeddedKafkaBroker startKafka() {
     log.info("Kafka starting (KRaft, data in {})", settings.dataDir().resolve("kafka"));
+    Path data = settings.dataDir().resolve("kafka");
+    int port = settings.kafkaPort();
+    int controller = settings.kafkaControllerPort();
     EmbeddedKafkaBroker kafka =
-        EmbeddedKafkaBroker.start(
-            settings.dataDir().resolve("kafka"),
-            settings.kafkaPort(),
-            settings.kafkaControllerPort(),
-            settings.partitions());
+        settings.durable()
+            ? EmbeddedKafkaBroker.start(data, port, controller, settings.partitions())
+            : EmbeddedKafkaBroker.startForTests(data, port, controller, settings.partitions());
     log.info("Kafka ready at {}", kafka.bootstrapServers());
     return kafka;
   }
@@ -286,7 +289,8 @@ public final class DevStack implements AutoCloseable {
     deleteRecursively(dir);
   }
 
-  static void deleteRecursively(Path dir) {
+  /** Deletes {@code dir} and everything in it (nothing when it does not exist). */
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) return;
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -3,15 +3,11 @@ package io.stockflow.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockflow.db.Database;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -19,18 +15,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * demo data goes only into a database it has just created.
  */
 class DemoDataSeedingIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
-
-  @BeforeAll
-  static void start() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
-  }
+  /** Empty databases, as a first start finds them. */
+  @RegisterExtension
+  static final PostgresExtension postgres = PostgresExtension.withTemplate("empty", ds -> {});
 
   @Test
   void aRestartWithDataKeptDoesNotBringBackARowAnAssociateDeleted() {
@@ -63,11 +50,15 @@ class DemoDataSeedingIT {
     assertThat(sql.fetchCount(sql.selectFrom("inventory_levels"))).isZero();
   }
 
-  /** Each test its own empty database on the one server, as a first start would find it. */
-  static DataSource newDatabase(String name) {
-    Database.dsl(pg.dataSource()).execute("CREATE DATABASE " + name);
+  /**
+   * Each test an empty database of its own on the class's server (the class's database is shared by
+   * both tests); the server and its databases go when the test JVM ends.
+   */
+  static DataSource newDatabase(String suffix) {
+    String name = postgres.databaseName() + "_" + suffix;
+    Database.dsl(postgres.dataSource()).execute("CREATE DATABASE " + name);
     PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(pg.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE + "?", "/" + name + "?"));
+    ds.setUrl(postgres.jdbcUrl().replace("/" + postgres.databaseName() + "?", "/" + name + "?"));
     return ds;
   }
 }

@@ -109,7 +109,7 @@ class CockroachChangefeedIT {
       kafkaForCockroach = "kafka:19092";
     }
     settings =
-        DevSettings.isolated(dir, Map.of("stockflow.changefeed.cockroach-kafka", kafkaForCockroach))
+        DevSettings.forTests(dir, Map.of("stockflow.changefeed.cockroach-kafka", kafkaForCockroach))
             .withExternal(jdbcUrl, kafkaForClients, null);
     stack = DevStack.start(settings);
   }

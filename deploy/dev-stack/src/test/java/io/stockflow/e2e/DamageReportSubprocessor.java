@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A reaction added the way the README promises: this one class, plus one line naming it under
- * {@code stockflow.changefeed.tables} (see {@link ReactionsEndToEndIT}). Platforms that do not list
- * it never call it.
+ * {@code stockflow.changefeed.tables} (see {@link SharedDevStack#PROPERTIES}, {@link
+ * ReactionsEndToEndIT}). Platforms that do not list it never call it.
  */
 @Singleton
 public class DamageReportSubprocessor implements Subprocessor {

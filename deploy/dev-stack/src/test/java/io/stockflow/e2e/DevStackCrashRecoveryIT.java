@@ -158,11 +158,13 @@ class DevStackCrashRecoveryIT {
     Path argFile = dir.resolve("devstack.args");
     Files.writeString(
         argFile, "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n", StandardCharsets.UTF_8);
+    // C1 only and the serial collector, as ./stockflow dev runs it: the JVM starts on less CPU.
     ProcessBuilder pb =
         new ProcessBuilder(
             java,
             "-Xmx512m",
             "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
             "@" + argFile.toAbsolutePath(),
             DevStack.class.getName());
     pb.environment().putAll(env);

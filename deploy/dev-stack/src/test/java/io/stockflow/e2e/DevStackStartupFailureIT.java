@@ -24,7 +24,7 @@ class DevStackStartupFailureIT {
 
   @Test
   void kafkaPortInUseFailsNamingKafkaAndStopsPostgresAndTemporal() throws Exception {
-    DevSettings free = DevSettings.isolated(dir, Map.of());
+    DevSettings free = DevSettings.forTests(dir, Map.of());
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(Ports.LOOPBACK))) {
       DevSettings settings =
           new DevSettings(
@@ -44,7 +44,8 @@ class DevStackStartupFailureIT {
               null,
               null,
               DevSettings.DEFAULT_DEV_API_KEY,
-              Map.of());
+              Map.of(),
+              free.durable());
 
       assertThatThrownBy(() -> DevStack.start(settings))
           .isInstanceOf(StartupException.class)

@@ -60,7 +60,7 @@ class OpsConsoleIT {
     assertBrowserInstalled();
     stack =
         DevStack.start(
-            DevSettings.isolated(dir, Map.of(ApiKeys.PROPERTY + "." + ASSOCIATE_KEY, "associate")));
+            DevSettings.forTests(dir, Map.of(ApiKeys.PROPERTY + "." + ASSOCIATE_KEY, "associate")));
     sql = Database.dsl(ThinSliceIT.dataSource(stack.jdbcUrl()));
   }
 

@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,55 +27,35 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every reaction besides restock, each triggered the way production triggers it — a SQL write or an
  * API call, through the changefeed bridge, Kafka, the consumer and a subprocessor, into a workflow
  * on the real Temporal dev server — and the ops surface (acknowledge, status, dead letters and
- * their CLI) working through the platform's adapters. One stack for the class: starting it is the
- * slow part.
+ * their CLI) working through the platform's adapters. On the shared stack (starting one is the slow
+ * part); the demo SKUs' rows are this class's to change.
  */
 class ReactionsEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY = DevSettings.DEFAULT_DEV_API_KEY;
 
-  @TempDir static Path dir;
+  @RegisterExtension static final SharedDevStack shared = new SharedDevStack();
+
   static DevStack stack;
   static HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void startStack() {
-    // Reservations expire after 3 s so the expiry workflow's timer fires during the test.
-    stack =
-        DevStack.start(
-            DevSettings.isolated(
-                dir,
-                Map.of(
-                    "stockflow.reservations.ttl",
-                    "3s",
-                    // Adding a reaction: the class DamageReportSubprocessor and this one line.
-                    "stockflow.changefeed.tables.inventory_levels",
-                    List.of(
-                        "audit-log",
-                        "restock",
-                        "stock-alert",
-                        "count-variance-alert",
-                        "channel-sync",
-                        "damage-report"))));
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
+  static void sharedStack() {
+    // Reservations expire after 3 s and the damage-report reaction is listed: see
+    // SharedDevStack.PROPERTIES.
+    stack = shared.get();
   }
 
   @Test

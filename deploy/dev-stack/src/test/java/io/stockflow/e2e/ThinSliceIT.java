@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stockflow.db.Database;
-import io.stockflow.dev.DevSettings;
 import io.stockflow.dev.DevStack;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -18,31 +17,31 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The thin slice, end to end on the real embedded servers: an UPDATE typed as an associate would
  * type it in psql travels PostgreSQL → changefeed bridge → Kafka → consumer → restock subprocessor
- * → Temporal, and a restock workflow with a readable ID appears and orders stock exactly once.
+ * → Temporal, and a restock workflow with a readable ID appears and orders stock exactly once. On
+ * the shared stack, each test writes to a SKU of its own, stocked as the demo SKUs are seeded.
  */
 class ThinSliceIT {
-  @TempDir static Path dir;
+  static final String TERIYAKI = "THINSLICE-TERIYAKI-3OZ";
+  static final String PEPPERED = "THINSLICE-PEPPERED-3OZ";
+
+  @RegisterExtension static final SharedDevStack shared = new SharedDevStack();
+
   static DevStack stack;
 
   @BeforeAll
-  static void startStack() {
-    stack = DevStack.start(DevSettings.isolated(dir, Map.of()));
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
+  static void ownSkus() {
+    stack = shared.get();
+    shared.addSku(TERIYAKI);
+    shared.addSku(PEPPERED);
   }
 
   @Test
@@ -50,21 +49,23 @@ class ThinSliceIT {
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(
-          "UPDATE inventory_levels SET on_hand = 12 WHERE sku = 'JERKY-TERIYAKI-3OZ' AND location_id = 'SEA1'");
+          "UPDATE inventory_levels SET on_hand = 12 WHERE sku = '"
+              + TERIYAKI
+              + "' AND location_id = 'SEA1'");
     }
     WorkflowClient client = stack.platform().getBean(WorkflowClient.class);
 
     List<WorkflowExecutionInfo> restocks =
-        await("restock workflow for JERKY-TERIYAKI-3OZ at SEA1")
+        await("restock workflow for " + TERIYAKI + " at SEA1")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> listBySku(client, "JERKY-TERIYAKI-3OZ"), l -> !l.isEmpty());
+            .until(() -> listBySku(client, TERIYAKI), l -> !l.isEmpty());
     assertThat(restocks)
         .singleElement()
         .satisfies(
             w -> {
               assertThat(w.getExecution().getWorkflowId())
-                  .startsWith("restock/JERKY-TERIYAKI-3OZ/SEA1");
+                  .startsWith("restock/" + TERIYAKI + "/SEA1");
               // It watches its purchase order until the goods arrive; nothing receives them here.
               assertThat(w.getStatus())
                   .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
@@ -73,14 +74,12 @@ class ThinSliceIT {
     DSLContext sql = Database.dsl(dataSource(stack.jdbcUrl()));
     await("one purchase order")
         .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                sql.fetchCount(PURCHASE_ORDERS, PURCHASE_ORDERS.SKU.eq("JERKY-TERIYAKI-3OZ")) == 1);
+        .until(() -> sql.fetchCount(PURCHASE_ORDERS, PURCHASE_ORDERS.SKU.eq(TERIYAKI)) == 1);
     // max_stock 150 − on_hand 12 − in_transit_in 0
     assertThat(
             sql.select(PURCHASE_ORDERS.QUANTITY)
                 .from(PURCHASE_ORDERS)
-                .where(PURCHASE_ORDERS.SKU.eq("JERKY-TERIYAKI-3OZ"))
+                .where(PURCHASE_ORDERS.SKU.eq(TERIYAKI))
                 .fetchOne()
                 .value1())
         .isEqualTo(138L);
@@ -108,22 +107,20 @@ class ThinSliceIT {
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(
-          "UPDATE inventory_levels SET on_hand = 3 WHERE sku = 'JERKY-PEPPERED-3OZ' AND location_id = 'SEA1'");
+          "UPDATE inventory_levels SET on_hand = 3 WHERE sku = '"
+              + PEPPERED
+              + "' AND location_id = 'SEA1'");
     }
     Path png = Path.of("target/temporal-ui-restock.png").toAbsolutePath();
     Process node =
         new ProcessBuilder(
-                "node",
-                script.toString(),
-                stack.temporalUiUrl(),
-                "JERKY-PEPPERED-3OZ",
-                png.toString())
+                "node", script.toString(), stack.temporalUiUrl(), PEPPERED, png.toString())
             .redirectErrorStream(true)
             .start();
     String out =
         new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(node.waitFor()).as(out).isZero();
-    assertThat(out).contains("restock/JERKY-PEPPERED-3OZ/SEA1");
+    assertThat(out).contains("restock/" + PEPPERED + "/SEA1");
     assertThat(Files.size(png)).isGreaterThan(10_000);
   }
 

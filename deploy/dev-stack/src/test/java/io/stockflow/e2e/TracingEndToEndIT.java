@@ -54,7 +54,7 @@ class TracingEndToEndIT {
 
   @BeforeAll
   static void startStack() {
-    stack = DevStack.start(DevSettings.isolated(dir, Map.of(InMemorySpans.PROPERTY, "true")));
+    stack = DevStack.start(DevSettings.forTests(dir, Map.of(InMemorySpans.PROPERTY, "true")));
     spans = stack.platform().getBean(InMemorySpanExporter.class);
   }
 

@@ -10,16 +10,15 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.security.ApiKeyAuthenticationFetcher;
 import io.stockflow.api.security.ApiKeys;
 import io.stockflow.db.Database;
-import io.stockflow.embedded.EmbeddedPostgresServer;
 import io.stockflow.embedded.Ports;
-import io.stockflow.embedded.TemporalDevServer;
+import io.stockflow.testsupport.PostgresExtension;
+import io.stockflow.testsupport.TemporalExtension;
 import io.stockflow.workflows.StockflowSearchAttributes;
 import io.stockflow.workflows.sync.ChannelSyncClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With a low-stock threshold other than the default, the API's availability and what channel sync
@@ -41,40 +40,36 @@ class AvailabilityAgreementIT {
   private static final String CHANNEL_KEY = "agreement-it-channel-key-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
-  static TemporalDevServer temporal;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
+  @RegisterExtension
+  static final TemporalExtension temporal =
+      TemporalExtension.withSearchAttributes(StockflowSearchAttributes.DEV_SERVER_FLAGS);
+
   static ApplicationContext platform;
   static DSLContext sql;
 
   @BeforeAll
   static void startPlatform() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    temporal =
-        TemporalDevServer.start(
-            dir.resolve("temporal"),
-            Ports.free(),
-            Ports.free(),
-            StockflowSearchAttributes.DEV_SERVER_FLAGS);
     Map<String, Object> props = new HashMap<>();
     props.put("stockflow.roles", "api,worker");
     props.put("stockflow.availability.low-stock-threshold", "10");
-    props.put("stockflow.database.url", pg.jdbcUrl());
+    props.put("stockflow.database.url", postgres.jdbcUrl());
     props.put("stockflow.temporal.target", temporal.target());
-    props.put("stockflow.worker.task-queue", "agreement-it");
+    props.put("stockflow.worker.task-queue", temporal.taskQueue());
     props.put("micronaut.server.port", -1);
     // Never contacted without the consumer role; set so nothing reaches for a developer's broker.
     props.put("stockflow.kafka.bootstrap", "127.0.0.1:" + Ports.free());
     props.put(ApiKeys.PROPERTY + "." + CHANNEL_KEY, "channel");
     platform = StockflowApplication.start(props);
-    sql = Database.dsl(pg.dataSource());
+    sql = Database.dsl(postgres.dataSource());
   }
 
   @AfterAll
   static void stop() {
     if (platform != null) platform.close();
-    if (temporal != null) temporal.close();
-    if (pg != null) pg.close();
   }
 
   @Test

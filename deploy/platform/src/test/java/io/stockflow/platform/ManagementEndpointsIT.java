@@ -8,13 +8,13 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.security.ApiKeyAuthenticationFetcher;
 import io.stockflow.api.security.ApiKeys;
-import io.stockflow.embedded.EmbeddedPostgresServer;
+import io.stockflow.db.Database;
 import io.stockflow.embedded.Ports;
+import io.stockflow.testsupport.PostgresExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,17 +43,18 @@ class ManagementEndpointsIT {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static ApplicationContext platform;
   static String base;
 
   @BeforeAll
   static void startPlatform() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
     Map<String, Object> props = new HashMap<>();
     props.put("stockflow.roles", "api");
-    props.put("stockflow.database.url", pg.jdbcUrl());
+    props.put("stockflow.database.url", postgres.jdbcUrl());
     props.put("micronaut.server.port", -1);
     // Never contacted by an api-only process; set so nothing reaches for a developer's servers.
     props.put("stockflow.kafka.bootstrap", "127.0.0.1:" + Ports.free());
@@ -67,7 +68,6 @@ class ManagementEndpointsIT {
   @AfterAll
   static void stop() {
     if (platform != null) platform.close();
-    if (pg != null) pg.close();
   }
 
   /**

@@ -4,36 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockflow.db.EnvironmentSettings;
-import io.stockflow.embedded.EmbeddedPostgresServer;
 import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The deployment's one-shot {@code migrate} job against a real, empty PostgreSQL. */
+/** The deployment's one-shot {@code migrate} job against a real, empty PostgreSQL database. */
 class MigrateCommandIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
-
-  @BeforeAll
-  static void start() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
-  }
+  @RegisterExtension
+  static final PostgresExtension postgres = PostgresExtension.withTemplate("empty", ds -> {});
 
   @Test
   void migratesAnEmptyDatabaseAndSucceedsAgainOnAMigratedOne() throws Exception {
     EnvironmentSettings env =
-        EnvironmentSettings.of(Map.of("STOCKFLOW_DATABASE_URL", pg.jdbcUrl()));
+        EnvironmentSettings.of(Map.of("STOCKFLOW_DATABASE_URL", postgres.jdbcUrl()));
     assertThat(MigrateCommand.run(env)).isEqualTo(0);
     long applied = appliedMigrations();
     assertThat(applied).isGreaterThan(10);
@@ -69,7 +56,7 @@ class MigrateCommandIT {
   }
 
   private static long appliedMigrations() throws Exception {
-    try (Connection c = pg.dataSource().getConnection();
+    try (Connection c = postgres.dataSource().getConnection();
         ResultSet rs =
             c.createStatement()
                 .executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {

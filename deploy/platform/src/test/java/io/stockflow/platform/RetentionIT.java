@@ -5,41 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.core.convert.ConversionService;
 import io.stockflow.db.Database;
 import io.stockflow.db.Transactions;
-import io.stockflow.embedded.EmbeddedPostgresServer;
-import io.stockflow.embedded.Ports;
-import java.nio.file.Path;
+import io.stockflow.testsupport.PostgresExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retention against a real database: exactly the expired rows go, page by page. */
 class RetentionIT {
-  @TempDir static Path dir;
-  static EmbeddedPostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension postgres =
+      PostgresExtension.withTemplate("migrated", Database::migrate);
+
   static DSLContext sql;
   static Transactions tx;
 
   static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
 
   @BeforeAll
-  static void migrate() {
-    pg = EmbeddedPostgresServer.start(dir.resolve("pg"), Ports.free());
-    Database.migrate(pg.dataSource());
-    sql = Database.dsl(pg.dataSource());
+  static void connect() {
+    sql = Database.dsl(postgres.dataSource());
     tx = new Transactions(sql);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) pg.close();
   }
 
   @BeforeEach

@@ -36,8 +36,9 @@ public final class ChangefeedTables {
 
   /**
    * The consumed mark of a whole feed for {@code groupId}: every change at or below it has been
-   * handled and committed on every partition, so a changefeed recreated with this {@code cursor}
-   * loses nothing. Empty while some partition of some topic has no stored mark yet.
+   * handled and committed on every partition of every topic the group consumes, so a changefeed
+   * recreated with this {@code cursor} loses nothing. Empty while some partition of a consumed
+   * topic has no stored mark yet; topics without any mark of the group (not consumed) do not count.
    *
    * @param partitionsByTopic topic -> its partition count
    */

@@ -108,7 +108,13 @@ final class ConsumedMarks {
 
   /**
    * The consumed mark of a whole feed for {@code groupId}: the minimum over every partition of
-   * every topic, or empty when one of them has no stored mark yet (then no cursor is safe).
+   * every topic the group consumes, or empty when one of those partitions has no stored mark yet
+   * (then no cursor is safe) or the group has stored none at all.
+   *
+   * <p>A topic without a single mark of the group is one it does not consume (the feed watches
+   * {@code purchase_orders}, which no subprocessor reads): it does not hold the mark back. A cursor
+   * at the mark loses nothing there either: the mark is at or below what the old job emitted, so
+   * the recreated feed re-emits every change after it on every topic.
    */
   public static Optional<Hlc> feedMark(
       Transactions tx, String groupId, Map<String, Integer> partitionsByTopic) {
@@ -128,7 +134,8 @@ final class ConsumedMarks {
                     .put(r.value2(), new Hlc(r.value3(), r.value4())));
     Hlc min = null;
     for (var e : partitionsByTopic.entrySet()) {
-      Map<Long, Hlc> parts = stored.getOrDefault(e.getKey(), Map.of());
+      Map<Long, Hlc> parts = stored.get(e.getKey());
+      if (parts == null) continue;
       for (long p = 0; p < e.getValue(); p++) {
         Hlc h = parts.get(p);
         if (h == null) return Optional.empty();

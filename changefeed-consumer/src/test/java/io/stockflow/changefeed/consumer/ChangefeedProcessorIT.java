@@ -529,6 +529,10 @@ class ChangefeedProcessorIT {
     }
     eventually().until(() -> storedMarks(tx, group, topic).containsKey(0L));
     assertThat(ConsumedMarks.feedMark(tx, group, partitions)).contains(at(120));
+    // A watched topic the group does not consume (no mark at all) does not hold the mark back.
+    assertThat(ConsumedMarks.feedMark(tx, group, Map.of(topic, 2, "not-consumed", 3)))
+        .contains(at(120));
+    assertThat(ConsumedMarks.feedMark(tx, "another-group", partitions)).isEmpty();
 
     stack.send(topic, 1, null, resolved(at(300)));
     eventually().until(() -> at(300).equals(storedMarks(tx, group, topic).get(1L)));

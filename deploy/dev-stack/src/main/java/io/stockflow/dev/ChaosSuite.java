@@ -527,7 +527,9 @@ public final class ChaosSuite {
             Map.of(),
             0));
     components.put("temporal", new TemporalComponent());
-    for (Component c : components.values()) c.start();
+    // The servers do not depend on each other: started side by side (one JVM's start leaves the
+    // other core idle much of the time).
+    startTogether(List.copyOf(components.values()));
 
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(jdbc);
@@ -544,7 +546,6 @@ public final class ChaosSuite {
             List.of("bridge", dir.resolve("bridge").toString(), jdbc, kafka, "3"),
             Map.of(),
             0));
-    components.get("bridge").start();
     for (String role : List.of("worker", "consumer", "api")) {
       int port = Ports.free();
       Map<String, String> props = new LinkedHashMap<>();
@@ -565,8 +566,10 @@ public final class ChaosSuite {
               List.of(),
               props,
               port));
-      components.get(role).start();
     }
+    // The bridge and the roles need the servers and the migrated database, not each other.
+    startTogether(
+        List.of("bridge", "worker", "consumer", "api").stream().map(components::get).toList());
     log.info("stack ready: {} processes", components.size());
   }
 
@@ -608,6 +611,39 @@ public final class ChaosSuite {
                 + ") ON CONFLICT DO NOTHING");
       }
     }
+  }
+
+  /**
+   * Starts {@code list} at once, each on a thread of its own, and returns when all serve; throws
+   * the first failure once every start has ended (stopAll then stops the ones that came up).
+   */
+  private static void startTogether(List<Component> list) {
+    List<Thread> threads = new ArrayList<>();
+    List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    for (Component c : list) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  c.start();
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
+              },
+              "chaos-start-" + c.name);
+      t.setDaemon(true); // a hung start must not keep the JVM alive
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting the stack", e);
+      }
+    }
+    if (!failures.isEmpty()) throw failures.get(0);
   }
 
   /** Stops every process, newest first, by its PID; also on failure. Idempotent. */
@@ -657,6 +693,20 @@ public final class ChaosSuite {
     }
   }
 
+  /**
+   * An argument file with this JVM's classpath, written once (a long classpath stays off the
+   * command line); synchronized because components start side by side.
+   */
+  private synchronized Path classpathArgFile() throws IOException {
+    Path argFile = dir.resolve("classpath.args");
+    if (!Files.exists(argFile))
+      Files.writeString(
+          argFile,
+          "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n",
+          StandardCharsets.UTF_8);
+    return argFile;
+  }
+
   /** A child JVM on this JVM's classpath; ready when it prints the marker or its port answers. */
   class JvmComponent extends Component {
     final String heap;
@@ -686,12 +736,7 @@ public final class ChaosSuite {
       starts++;
       Path logFile = lastLog();
       try {
-        Path argFile = dir.resolve("classpath.args");
-        if (!Files.exists(argFile))
-          Files.writeString(
-              argFile,
-              "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n",
-              StandardCharsets.UTF_8);
+        Path argFile = classpathArgFile();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));

@@ -243,7 +243,7 @@ $('letter-status').addEventListener('change', refresh);
 $('redrive-all').addEventListener('click', () => action(
   r => `Re-drive all: ${r.redriven} re-driven, ${r.failed} failed, ${r.skipped} skipped`,
   async () => {
-    const r = await api('POST', '/ops/dead-letters/redrive?limit=500');
+    const r = await api('POST', '/ops/redrive-dead-letters?limit=500');
     $('redrive-all-result').textContent = `${r.redriven} re-driven, ${r.failed} failed, ${r.skipped} skipped`;
     return r;
   }));

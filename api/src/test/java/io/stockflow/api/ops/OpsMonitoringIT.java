@@ -60,7 +60,7 @@ class OpsMonitoringIT extends ApiIT {
     UUID done = UUID.randomUUID();
     backend.letterStatus.put(done, "redriven");
 
-    Http.Response r = ops().post("/ops/dead-letters/redrive?limit=10", null);
+    Http.Response r = ops().post("/ops/redrive-dead-letters?limit=10", null);
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("redriven").asInt()).isEqualTo(1);
@@ -72,7 +72,7 @@ class OpsMonitoringIT extends ApiIT {
     assertThat(backend.letterStatus.get(FakeOpsBackend.ORPHAN)).isEqualTo("pending");
     assertThat(backend.lastQuery).isEqualTo("null|pending|10");
 
-    assertThat(ops().post("/ops/dead-letters/redrive?limit=501", null).status()).isEqualTo(400);
+    assertThat(ops().post("/ops/redrive-dead-letters?limit=501", null).status()).isEqualTo(400);
   }
 
   @Test
@@ -104,7 +104,7 @@ class OpsMonitoringIT extends ApiIT {
   void onlyOpsMayReadThem() {
     assertThat(associate().get("/ops/lanes").status()).isEqualTo(403);
     assertThat(channel().get("/ops/alerts").status()).isEqualTo(403);
-    assertThat(associate().post("/ops/dead-letters/redrive", null).status()).isEqualTo(403);
+    assertThat(associate().post("/ops/redrive-dead-letters", null).status()).isEqualTo(403);
     assertThat(http(null).get("/ops/dead-letters/" + FakeOpsBackend.LETTER).status())
         .isEqualTo(401);
   }

@@ -31,7 +31,7 @@ class OpsWithoutBackendIT extends ApiIT {
       assertThat(r.status()).as(path).isEqualTo(503);
       assertThat(r.problemType()).as(path).isEqualTo("ops-backend-unavailable");
     }
-    assertThat(ops().post("/ops/dead-letters/redrive", null).status()).isEqualTo(503);
+    assertThat(ops().post("/ops/redrive-dead-letters", null).status()).isEqualTo(503);
     // The alerts are read from the database, which every api instance has.
     assertThat(ops().get("/ops/alerts").status()).isEqualTo(200);
   }

@@ -133,6 +133,18 @@ public final class RealStack implements AutoCloseable {
         .getStatus();
   }
 
+  /** Activities the workflow's current run has scheduled or running (0 while it only waits). */
+  public int pendingActivities(String workflowId) {
+    return service
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(NAMESPACE)
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build())
+        .getPendingActivitiesCount();
+  }
+
   /** Settings for tests: the class's queue, a small concurrency and a short webhook timeout. */
   public static WorkerSettings testSettings(String taskQueue, String alertWebhookUrl) {
     return new WorkerSettings(taskQueue, 4, 4, alertWebhookUrl, Duration.ofSeconds(5));

@@ -248,6 +248,10 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     // Kafka Connect >= 4.2 validates a worker config that requires bootstrap.servers.
     p.put("bootstrap.servers", config.kafkaBootstrap());
     p.put("topic.prefix", TOPIC_PREFIX);
+    // Debezium names its JMX beans after topic.prefix, the same for every bridge. A second bridge
+    // in one JVM (two dev stacks in one test JVM) found the name taken and spent 2 x 60 s retrying
+    // the registration before it streamed; the tags make each bridge's names its own.
+    p.put("custom.metric.tags", metricTags(db, config.slotName()));
     p.put("database.hostname", db.getProperty("PGHOST").split(",")[0]);
     p.put("database.port", db.getProperty("PGPORT").split(",")[0]);
     p.put("database.dbname", db.getProperty("PGDBNAME"));
@@ -278,6 +282,24 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     p.put("errors.max.retries", "-1");
     p.put("retriable.restart.connector.wait.ms", "1000");
     return p;
+  }
+
+  /**
+   * The tags Debezium appends to this bridge's JMX bean names: database and slot, which no other
+   * running bridge shares (a slot streams to one client), in characters an ObjectName value allows.
+   */
+  static String metricTags(Properties db, String slot) {
+    String database =
+        db.getProperty("PGHOST").split(",")[0]
+            + "_"
+            + db.getProperty("PGPORT").split(",")[0]
+            + "_"
+            + db.getProperty("PGDBNAME");
+    return "database=" + jmxValue(database) + ",slot=" + jmxValue(slot);
+  }
+
+  private static String jmxValue(String s) {
+    return s.replaceAll("[,=:\"*?\\s]", "_");
   }
 
   /** The snapshot the initial scan read, as stored in its marker file (absent without a scan). */

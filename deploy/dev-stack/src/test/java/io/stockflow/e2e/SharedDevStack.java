@@ -1,5 +1,6 @@
 package io.stockflow.e2e;
 
+import io.stockflow.api.security.ApiKeys;
 import io.stockflow.db.Database;
 import io.stockflow.dev.DemoData;
 import io.stockflow.dev.DevSettings;
@@ -46,6 +47,13 @@ public final class SharedDevStack implements BeforeAllCallback {
           // Reservations expire after 3 s, so an expiry workflow's timer fires during a test.
           "stockflow.reservations.ttl",
           "3s",
+          // OpsConsoleIT shows that the console refuses a key without the ops role.
+          ApiKeys.PROPERTY + "." + OpsConsoleIT.ASSOCIATE_KEY,
+          "associate",
+          // TracingEndToEndIT reads the platform's spans from memory (tracing on, nothing
+          // exported).
+          TracingEndToEndIT.InMemorySpans.PROPERTY,
+          "true",
           // Adding a reaction: the class DamageReportSubprocessor and this one line.
           "stockflow.changefeed.tables.inventory_levels",
           List.of(

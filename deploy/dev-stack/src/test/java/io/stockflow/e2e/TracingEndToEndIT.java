@@ -11,10 +11,8 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.stockflow.changefeed.Hlc;
-import io.stockflow.dev.DevSettings;
 import io.stockflow.dev.DevStack;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,10 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,29 +35,25 @@ import org.slf4j.LoggerFactory;
  * write below the reorder point travels PostgreSQL → changefeed bridge → Kafka → consumer → restock
  * subprocessor → Temporal, and the restock workflow's purchase-order activity span descends from
  * the span of the consumed changefeed message. The platform's spans go to an in-memory exporter
- * ({@link InMemorySpans}, switched on by one property).
+ * ({@link InMemorySpans}, switched on by one of {@link SharedDevStack}'s properties).
  */
 class TracingEndToEndIT {
   private static final Logger log = LoggerFactory.getLogger(TracingEndToEndIT.class);
-  private static final String SKU = "JERKY-TERIYAKI-8OZ";
+  private static final String SKU = "TRACING-TERIYAKI-8OZ";
   private static final String LOCATION = "NYC-DARK";
   private static final String WORKFLOW_ID = "restock/" + SKU + "/" + LOCATION;
   private static final String ROW = "sku = '" + SKU + "' AND location_id = '" + LOCATION + "'";
   private static final AttributeKey<String> WORKFLOW_ID_TAG = AttributeKey.stringKey("workflowId");
 
-  @TempDir static Path dir;
+  @RegisterExtension static final SharedDevStack shared = new SharedDevStack();
   static DevStack stack;
   static InMemorySpanExporter spans;
 
   @BeforeAll
-  static void startStack() {
-    stack = DevStack.start(DevSettings.forTests(dir, Map.of(InMemorySpans.PROPERTY, "true")));
+  static void ownRow() {
+    stack = shared.get();
     spans = stack.platform().getBean(InMemorySpanExporter.class);
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
+    shared.addSku(SKU);
   }
 
   /** The platform's spans in memory: any {@link SpanProcessor} bean switches its tracing on. */
@@ -83,7 +76,7 @@ class TracingEndToEndIT {
   @Test
   void thePurchaseOrderActivityOfARestockDescendsFromTheSpanOfTheChangefeedMessage()
       throws Exception {
-    // NYC-DARK: on_hand 30, reorder point 8, max stock 50 (demo data). 5 units left: restock.
+    // NYC-DARK: on_hand 30, reorder point 8, max stock 50 (as seeded). 5 units left: restock.
     sql("UPDATE inventory_levels SET on_hand = 5 WHERE " + ROW);
     long ordered =
         Long.parseLong(

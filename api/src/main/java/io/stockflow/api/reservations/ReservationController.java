@@ -28,6 +28,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import org.jooq.DSLContext;
 
 /**
  * Checkout holds: reserve a cart, confirm it, release it. Roles: channel, ops. A cart belongs to
@@ -191,12 +192,7 @@ public class ReservationController {
       @PathVariable @TextPatterns.NoNul String cartId,
       @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
-    return idempotency.run(
-        caller.getName(),
-        idempotencyKey,
-        "POST /reservations/" + cartId + "/confirm",
-        null,
-        tx -> HttpResponse.ok(reservations.confirm(tx, cartId, Requester.forCarts(caller))));
+    return settle(cartId, "confirm", idempotencyKey, caller, reservations::confirm);
   }
 
   @Operation(
@@ -214,11 +210,26 @@ public class ReservationController {
       @PathVariable @TextPatterns.NoNul String cartId,
       @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
+    return settle(cartId, "release", idempotencyKey, caller, reservations::release);
+  }
+
+  /**
+   * Confirm or release ({@code step}) the cart as {@code caller} may see it, in one transaction,
+   * once per Idempotency-Key (the request has no body: the path is all of it).
+   */
+  private HttpResponse<?> settle(
+      String cartId, String step, String idempotencyKey, Authentication caller, CartStep work) {
     return idempotency.run(
         caller.getName(),
         idempotencyKey,
-        "POST /reservations/" + cartId + "/release",
+        "POST /reservations/" + cartId + "/" + step,
         null,
-        tx -> HttpResponse.ok(reservations.release(tx, cartId, Requester.forCarts(caller))));
+        tx -> HttpResponse.ok(work.apply(tx, cartId, Requester.forCarts(caller))));
+  }
+
+  /** {@link ReservationService#confirm} or {@link ReservationService#release}. */
+  @FunctionalInterface
+  private interface CartStep {
+    CartReservation apply(DSLContext tx, String cartId, Requester requester);
   }
 }

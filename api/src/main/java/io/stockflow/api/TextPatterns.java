@@ -1,5 +1,16 @@
 package io.stockflow.api;
 
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.ElementType.METHOD;
+import static java.lang.annotation.ElementType.PARAMETER;
+import static java.lang.annotation.ElementType.TYPE_USE;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+import jakarta.validation.constraints.Pattern;
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+
 /**
  * Regular expressions for text in requests, used both by bean validation ({@code @Pattern}) and, as
  * micronaut-openapi copies them, as the {@code pattern} of the OpenAPI document, so the server
@@ -11,6 +22,12 @@ package io.stockflow.api;
  * <p>No text may contain U+0000: PostgreSQL cannot store it (SQLSTATE 22021, also for a mere
  * lookup), so such a value is refused as malformed (400) before it reaches the database, and on
  * CockroachDB the same request gets the same answer.
+ *
+ * <p>{@link NoNul} and {@link NotBlank} put a pattern and its message on a parameter or field in
+ * one annotation. They are Micronaut stereotypes, not Jakarta composed constraints:
+ * micronaut-validation and micronaut-openapi both read the {@code @Pattern} they carry as if it
+ * were declared on the element (a {@code @Constraint} of their own would make micronaut-validation
+ * look for a validator of that annotation, and it has none).
  */
 public final class TextPatterns {
   private TextPatterns() {}
@@ -33,4 +50,21 @@ public final class TextPatterns {
 
   /** The message of a {@link #NOT_BLANK} violation (bean validation's own wording). */
   public static final String NOT_BLANK_MESSAGE = "must not be blank";
+
+  /** The value, when present, matches {@link #NO_NUL}. */
+  @Documented
+  @Retention(RUNTIME)
+  @Target({METHOD, FIELD, PARAMETER, TYPE_USE})
+  @Pattern(regexp = NO_NUL, message = NO_NUL_MESSAGE)
+  public @interface NoNul {}
+
+  /**
+   * The value, when present, matches {@link #NOT_BLANK} (null passes, as with every constraint but
+   * {@code @NotNull}).
+   */
+  @Documented
+  @Retention(RUNTIME)
+  @Target({METHOD, FIELD, PARAMETER, TYPE_USE})
+  @Pattern(regexp = NOT_BLANK, message = NOT_BLANK_MESSAGE)
+  public @interface NotBlank {}
 }

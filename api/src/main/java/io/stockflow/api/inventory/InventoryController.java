@@ -3,11 +3,9 @@ package io.stockflow.api.inventory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
@@ -17,19 +15,17 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.idempotency.IdempotencyKey;
 import io.stockflow.api.inventory.InventoryViews.Availability;
 import io.stockflow.api.inventory.InventoryViews.Level;
 import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
 
 /**
  * Inventory: availability (channel, associate, ops) and stock movements (associate, ops). Path SKUs
@@ -63,9 +59,7 @@ public class InventoryController {
   @ProblemResponses.NotFound
   @Get
   @Secured({Roles.CHANNEL, Roles.ASSOCIATE, Roles.OPS})
-  public Availability availability(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku) {
+  public Availability availability(@PathVariable @TextPatterns.NoNul String sku) {
     return inventory.availability(transactions.dsl(), sku);
   }
 
@@ -74,38 +68,21 @@ public class InventoryController {
   @ProblemResponses.NotFound
   @Get("/locations/{locationId}")
   public Level level(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String locationId) {
+      @PathVariable @TextPatterns.NoNul String sku,
+      @PathVariable @TextPatterns.NoNul String locationId) {
     return inventory.level(transactions.dsl(), sku, locationId);
   }
 
   @Operation(summary = "Receive stock (optionally against a purchase order)")
-  @ApiResponse(
-      responseCode = "200",
-      description = "the row after the receipt",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = Level.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ApiResponse(responseCode = "200", description = "the row after the receipt")
+  @Schema(implementation = Level.class)
+  @ProblemResponses.Change
   @Post("/locations/{locationId}/receipts")
   public HttpResponse<?> receive(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String locationId,
+      @PathVariable @TextPatterns.NoNul String sku,
+      @PathVariable @TextPatterns.NoNul String locationId,
       @Body @Valid InventoryRequests.Receipt receipt,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -116,30 +93,15 @@ public class InventoryController {
   }
 
   @Operation(summary = "Cycle count: set on_hand to the counted figure, record variance and reason")
-  @ApiResponse(
-      responseCode = "200",
-      description = "the variance and the row after the count",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = InventoryViews.CycleCountResult.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ApiResponse(responseCode = "200", description = "the variance and the row after the count")
+  @Schema(implementation = InventoryViews.CycleCountResult.class)
+  @ProblemResponses.Change
   @Post("/locations/{locationId}/cycle-counts")
   public HttpResponse<?> cycleCount(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String locationId,
+      @PathVariable @TextPatterns.NoNul String sku,
+      @PathVariable @TextPatterns.NoNul String locationId,
       @Body @Valid InventoryRequests.CycleCount count,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -150,30 +112,15 @@ public class InventoryController {
   }
 
   @Operation(summary = "Report damage: available units move from on_hand to damaged")
-  @ApiResponse(
-      responseCode = "200",
-      description = "the row after the damage",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = Level.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ApiResponse(responseCode = "200", description = "the row after the damage")
+  @Schema(implementation = Level.class)
+  @ProblemResponses.Change
   @Post("/locations/{locationId}/damage")
   public HttpResponse<?> damage(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String locationId,
+      @PathVariable @TextPatterns.NoNul String sku,
+      @PathVariable @TextPatterns.NoNul String locationId,
       @Body @Valid InventoryRequests.Damage damage,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -184,28 +131,14 @@ public class InventoryController {
   }
 
   @Operation(summary = "Ship a transfer out: source on_hand becomes in transit to the destination")
-  @ApiResponse(
-      responseCode = "200",
-      description = "both rows after the transfer",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = InventoryViews.TransferResult.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ApiResponse(responseCode = "200", description = "both rows after the transfer")
+  @Schema(implementation = InventoryViews.TransferResult.class)
+  @ProblemResponses.Change
   @Post("/transfers")
   public HttpResponse<?> transferOut(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
+      @PathVariable @TextPatterns.NoNul String sku,
       @Body @Valid InventoryRequests.Transfer transfer,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -216,28 +149,14 @@ public class InventoryController {
   }
 
   @Operation(summary = "A transfer arrived: in-transit units become on_hand at the destination")
-  @ApiResponse(
-      responseCode = "200",
-      description = "both rows after the arrival",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = InventoryViews.TransferResult.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ApiResponse(responseCode = "200", description = "both rows after the arrival")
+  @Schema(implementation = InventoryViews.TransferResult.class)
+  @ProblemResponses.Change
   @Post("/transfers/arrivals")
   public HttpResponse<?> transferIn(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
+      @PathVariable @TextPatterns.NoNul String sku,
       @Body @Valid InventoryRequests.Transfer transfer,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -248,16 +167,11 @@ public class InventoryController {
   }
 
   @Operation(summary = "Set reorder point, safety stock and max stock (idempotent PUT)")
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+  @ProblemResponses.Change
   @Put("/locations/{locationId}/thresholds")
   public Level thresholds(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String locationId,
+      @PathVariable @TextPatterns.NoNul String sku,
+      @PathVariable @TextPatterns.NoNul String locationId,
       @Body @Valid InventoryRequests.Thresholds thresholds) {
     return transactions.run(tx -> inventory.thresholds(tx, sku, locationId, thresholds));
   }

@@ -5,7 +5,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.stockflow.api.TextPatterns;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
@@ -23,45 +22,27 @@ public final class InventoryRequests {
   public record Receipt(
       @NotNull @Positive @Max(1_000_000) Long quantity,
       @Nullable UUID purchaseOrderId,
-      @Nullable
-          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          @Size(max = 200)
-          String reference) {}
+      @Nullable @TextPatterns.NoNul @Size(max = 200) String reference) {}
 
   /** A physical count replaces on_hand; the variance and the reason are recorded. */
   @Introspected
   public record CycleCount(
       @NotNull @PositiveOrZero @Max(10_000_000) Long countedOnHand,
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 500)
-          String reason) {}
+      @NotNull @TextPatterns.NotBlank @Size(max = 500) String reason) {}
 
   /** Units found damaged move from on_hand to damaged. */
   @Introspected
   public record Damage(
       @NotNull @Positive @Max(1_000_000) Long quantity,
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 500)
-          String reason) {}
+      @NotNull @TextPatterns.NotBlank @Size(max = 500) String reason) {}
 
   /** A transfer between two locations of one SKU (shipped out, or arrived). */
   @Introspected
   public record Transfer(
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 100)
-          String fromLocationId,
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 100)
-          String toLocationId,
+      @NotNull @TextPatterns.NotBlank @Size(max = 100) String fromLocationId,
+      @NotNull @TextPatterns.NotBlank @Size(max = 100) String toLocationId,
       @NotNull @Positive @Max(1_000_000) Long quantity,
-      @Nullable
-          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          @Size(max = 200)
-          String reference) {}
+      @Nullable @TextPatterns.NoNul @Size(max = 200) String reference) {}
 
   /** Replenishment thresholds of one (sku, location). */
   @Introspected

@@ -5,11 +5,9 @@ import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -19,12 +17,11 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.idempotency.IdempotencyKey;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -72,24 +69,14 @@ public class OpsController {
       description =
           "Filter by key (primary-key values in order) and/or column equality; all=true for the"
               + " whole table. Unknown table or column: 400 naming it.")
-  @ApiResponse(
-      responseCode = "200",
-      description = "how many rows were touched (and so re-emitted)",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ReplayService.Result.class)))
+  @ApiResponse(responseCode = "200", description = "how many rows were touched (and so re-emitted)")
+  @Schema(implementation = ReplayService.Result.class)
   @ProblemResponses.BadRequest
   @ProblemResponses.Unprocessable
   @Post("/replay")
   public HttpResponse<?> replay(
       @Body @Valid ReplayRequest request,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -104,10 +91,7 @@ public class OpsController {
   @ProblemResponses.Unavailable
   @Get("/dead-letters{?subprocessor,status,limit}")
   public List<OpsModels.DeadLetter> deadLetters(
-      @Nullable
-          @QueryValue
-          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String subprocessor,
+      @Nullable @QueryValue @TextPatterns.NoNul String subprocessor,
       @Nullable
           @QueryValue
           @Pattern(regexp = "pending|redriven|resolved")
@@ -150,9 +134,7 @@ public class OpsController {
   @ProblemResponses.NotFound
   @ProblemResponses.Unavailable
   @Post("/subprocessors/{name}/pause")
-  public OpsModels.SwitchResult pause(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String name) {
+  public OpsModels.SwitchResult pause(@PathVariable @TextPatterns.NoNul String name) {
     return known(name, backend().pause(name));
   }
 
@@ -161,9 +143,7 @@ public class OpsController {
   @ProblemResponses.NotFound
   @ProblemResponses.Unavailable
   @Post("/subprocessors/{name}/resume")
-  public OpsModels.SwitchResult resume(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String name) {
+  public OpsModels.SwitchResult resume(@PathVariable @TextPatterns.NoNul String name) {
     return known(name, backend().resume(name));
   }
 

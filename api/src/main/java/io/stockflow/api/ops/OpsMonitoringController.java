@@ -87,10 +87,7 @@ public class OpsMonitoringController {
   // header of that path would advertise a GET the document does not have (schemathesis ST205).
   @Post("/redrive-dead-letters{?subprocessor,limit}")
   public OpsModels.RedriveAllResult redriveAll(
-      @Nullable
-          @QueryValue
-          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String subprocessor,
+      @Nullable @QueryValue @TextPatterns.NoNul String subprocessor,
       @QueryValue(defaultValue = "100") @Min(1) @Max(500) int limit) {
     OpsBackend ops = backend();
     List<OpsModels.DeadLetter> pending = new ArrayList<>();

@@ -3,11 +3,9 @@ package io.stockflow.api.orders;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
@@ -15,13 +13,12 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.idempotency.IdempotencyKey;
 import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -59,31 +56,15 @@ public class OrderController {
   @ApiResponse(
       responseCode = "201",
       description = "the order, created now",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = OrderView.class)))
-  @ApiResponse(
-      responseCode = "200",
-      description = "the cart already had its order: that order",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = OrderView.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+      useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "200", description = "the cart already had its order: that order")
+  @Schema(implementation = OrderView.class)
+  @ProblemResponses.Change
   @Post
   @Secured({Roles.CHANNEL, Roles.OPS})
   public HttpResponse<?> create(
       @Body @Valid OrderRequests.Create request,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -113,25 +94,14 @@ public class OrderController {
               + " cancelling releases allocated. 409 illegal-transition names from and to.")
   @ApiResponse(
       responseCode = "200",
-      description = "the order in its new status (or unchanged if it had it already)",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = OrderView.class)))
-  @ProblemResponses.Forbidden
-  @ProblemResponses.NotFound
-  @ProblemResponses.Conflict
-  @ProblemResponses.Unprocessable
+      description = "the order in its new status (or unchanged if it had it already)")
+  @Schema(implementation = OrderView.class)
+  @ProblemResponses.Change
   @Post("/{id}/transitions")
   public HttpResponse<?> transition(
       @PathVariable UUID id,
       @Body @Valid OrderRequests.Transition request,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),

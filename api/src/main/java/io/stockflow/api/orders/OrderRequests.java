@@ -5,7 +5,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.stockflow.api.TextPatterns;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** Request bodies of the order endpoints. */
@@ -15,14 +14,8 @@ public final class OrderRequests {
   /** Turn a cart whose reservations are confirmed into an order (one per cart). */
   @Introspected
   public record Create(
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 100)
-          String cartId,
-      @Nullable
-          @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          @Size(max = 200)
-          String customerRef) {}
+      @NotNull @TextPatterns.NotBlank @Size(max = 100) String cartId,
+      @Nullable @TextPatterns.NoNul @Size(max = 200) String customerRef) {}
 
   /** Move an order to {@code status}. */
   @Introspected

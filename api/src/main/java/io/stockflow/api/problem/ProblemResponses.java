@@ -145,4 +145,18 @@ public final class ProblemResponses {
               mediaType = MEDIA_TYPE,
               schema = @Schema(implementation = ProblemDocument.class)))
   public @interface Unavailable {}
+
+  /**
+   * The refusals of an operation that changes what its path (or its body) names, for a caller whose
+   * role may not be enough: {@link Forbidden}, {@link NotFound}, {@link Conflict} and {@link
+   * Unprocessable}, in that order.
+   */
+  @Documented
+  @Retention(RUNTIME)
+  @Target(METHOD)
+  @Forbidden
+  @NotFound
+  @Conflict
+  @Unprocessable
+  public @interface Change {}
 }

@@ -8,12 +8,10 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
@@ -22,21 +20,19 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.idempotency.IdempotencyKey;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.api.problem.ProblemResponses;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.stockflow.db.jooq.tables.records.PurchaseLimitsRecord;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -79,9 +75,7 @@ public class PurchaseLimitController {
   @Operation(summary = "A SKU's per-customer purchase limit", description = "404 if none is set.")
   @ProblemResponses.NotFound
   @Get("/{sku}")
-  public Limit get(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku) {
+  public Limit get(@PathVariable @TextPatterns.NoNul String sku) {
     PurchaseLimitsRecord r =
         transactions
             .dsl()
@@ -97,26 +91,15 @@ public class PurchaseLimitController {
       description =
           "`{maxPerCustomer}` 1..1,000,000 whole units (400 otherwise); 404 sku-not-found."
               + " Applies to reservations made from now on; existing holds are kept.")
-  @ApiResponse(
-      responseCode = "200",
-      description = "the limit now in force",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = Limit.class)))
+  @ApiResponse(responseCode = "200", description = "the limit now in force")
+  @Schema(implementation = Limit.class)
   @ProblemResponses.NotFound
   @ProblemResponses.Unprocessable
   @Put("/{sku}")
   public HttpResponse<?> put(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku,
+      @PathVariable @TextPatterns.NoNul String sku,
       @Body @Valid SetLimit body,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
     return idempotency.run(
         caller.getName(),
@@ -145,9 +128,7 @@ public class PurchaseLimitController {
   @Operation(summary = "Remove a SKU's purchase limit", description = "Idempotent: 204 either way.")
   @ApiResponse(responseCode = "204", description = "no limit is set for the SKU now")
   @Delete("/{sku}")
-  public HttpResponse<?> delete(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String sku) {
+  public HttpResponse<?> delete(@PathVariable @TextPatterns.NoNul String sku) {
     transactions.run(
         tx -> tx.deleteFrom(PURCHASE_LIMITS).where(PURCHASE_LIMITS.SKU.eq(sku)).execute());
     return HttpResponse.noContent();

@@ -4,12 +4,10 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
@@ -18,6 +16,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.stockflow.api.TextPatterns;
 import io.stockflow.api.idempotency.Idempotency;
+import io.stockflow.api.idempotency.IdempotencyKey;
 import io.stockflow.api.ownership.Requester;
 import io.stockflow.api.problem.ApiProblem;
 import io.stockflow.api.problem.ProblemResponses;
@@ -25,13 +24,11 @@ import io.stockflow.api.problem.Problems;
 import io.stockflow.api.security.Roles;
 import io.stockflow.db.Transactions;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
+import org.jooq.DSLContext;
 
 /**
  * Checkout holds: reserve a cart, confirm it, release it. Roles: channel, ops. A cart belongs to
@@ -85,29 +82,18 @@ public class ReservationController {
   @ApiResponse(
       responseCode = "201",
       description = "reserved: every line at one location",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = CartReservation.class)))
+      useReturnTypeSchema = true)
   @ApiResponse(
       responseCode = "200",
-      description = "the cart was already reserved with these lines: its reservations",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = CartReservation.class)))
+      description = "the cart was already reserved with these lines: its reservations")
+  @Schema(implementation = CartReservation.class)
   @ProblemResponses.Conflict
   @ProblemResponses.Unprocessable
   @ProblemResponses.TooManyRequests
   @Post
   public HttpResponse<?> reserve(
       @Body @Valid ReserveRequest request,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller,
       HttpRequest<?> httpRequest) {
     Idempotency.validateKey(idempotencyKey);
@@ -187,9 +173,7 @@ public class ReservationController {
   @ProblemResponses.NotFound
   @Get("/{cartId}")
   public CartReservation get(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String cartId,
-      Authentication caller) {
+      @PathVariable @TextPatterns.NoNul String cartId, Authentication caller) {
     return reservations.get(transactions.dsl(), cartId, Requester.forCarts(caller));
   }
 
@@ -198,33 +182,17 @@ public class ReservationController {
       description =
           "Idempotent. 409 reservation-expired / reservation-not-active; 404 if the cart does"
               + " not exist or belongs to another caller.")
-  @ApiResponse(
-      responseCode = "200",
-      description = "confirmed (or already so)",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = CartReservation.class)))
+  @ApiResponse(responseCode = "200", description = "confirmed (or already so)")
+  @Schema(implementation = CartReservation.class)
   @ProblemResponses.NotFound
   @ProblemResponses.Conflict
   @ProblemResponses.Unprocessable
   @Post("/{cartId}/confirm")
   public HttpResponse<?> confirm(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String cartId,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @PathVariable @TextPatterns.NoNul String cartId,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
-    return idempotency.run(
-        caller.getName(),
-        idempotencyKey,
-        "POST /reservations/" + cartId + "/confirm",
-        null,
-        tx -> HttpResponse.ok(reservations.confirm(tx, cartId, Requester.forCarts(caller))));
+    return settle(cartId, "confirm", idempotencyKey, caller, reservations::confirm);
   }
 
   @Operation(
@@ -232,32 +200,36 @@ public class ReservationController {
       description =
           "Idempotent. 409 reservation-confirmed if already confirmed; 404 if the cart does not"
               + " exist or belongs to another caller.")
-  @ApiResponse(
-      responseCode = "200",
-      description = "released (or already so)",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = CartReservation.class)))
+  @ApiResponse(responseCode = "200", description = "released (or already so)")
+  @Schema(implementation = CartReservation.class)
   @ProblemResponses.NotFound
   @ProblemResponses.Conflict
   @ProblemResponses.Unprocessable
   @Post("/{cartId}/release")
   public HttpResponse<?> release(
-      @PathVariable @Pattern(regexp = TextPatterns.NO_NUL, message = TextPatterns.NO_NUL_MESSAGE)
-          String cartId,
-      @Nullable
-          @Header(Idempotency.HEADER)
-          @Parameter(
-              description = Idempotency.DESCRIPTION,
-              schema = @Schema(minLength = 1, maxLength = Idempotency.MAX_KEY_LENGTH))
-          String idempotencyKey,
+      @PathVariable @TextPatterns.NoNul String cartId,
+      @Nullable @IdempotencyKey String idempotencyKey,
       Authentication caller) {
+    return settle(cartId, "release", idempotencyKey, caller, reservations::release);
+  }
+
+  /**
+   * Confirm or release ({@code step}) the cart as {@code caller} may see it, in one transaction,
+   * once per Idempotency-Key (the request has no body: the path is all of it).
+   */
+  private HttpResponse<?> settle(
+      String cartId, String step, String idempotencyKey, Authentication caller, CartStep work) {
     return idempotency.run(
         caller.getName(),
         idempotencyKey,
-        "POST /reservations/" + cartId + "/release",
+        "POST /reservations/" + cartId + "/" + step,
         null,
-        tx -> HttpResponse.ok(reservations.release(tx, cartId, Requester.forCarts(caller))));
+        tx -> HttpResponse.ok(work.apply(tx, cartId, Requester.forCarts(caller))));
+  }
+
+  /** {@link ReservationService#confirm} or {@link ReservationService#release}. */
+  @FunctionalInterface
+  private interface CartStep {
+    CartReservation apply(DSLContext tx, String cartId, Requester requester);
   }
 }

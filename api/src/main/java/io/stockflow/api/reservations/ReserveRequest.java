@@ -48,10 +48,7 @@ public record ReserveRequest(
   @JsonDeserialize(using = WholeNumber.LineDeserializer.class)
   public record Line(
       @NotNull @Positive @Max(10_000) Integer lineNo,
-      @NotNull
-          @Pattern(regexp = TextPatterns.NOT_BLANK, message = TextPatterns.NOT_BLANK_MESSAGE)
-          @Size(max = 100)
-          String sku,
+      @NotNull @TextPatterns.NotBlank @Size(max = 100) String sku,
       // 2.9 must not silently become 2: whole JSON integers only, 1..MAX_QUANTITY.
       @NotNull @Positive @Max(MAX_QUANTITY) Long quantity) {}
 

@@ -82,6 +82,9 @@ class MalformedInputIT extends ApiIT {
     Http.Response path = associate().get("/inventory/MI%00NUL");
     assertThat(path.status()).isEqualTo(400);
     assertThat(path.contentType()).startsWith("application/problem+json");
+    // Refused by the parameter's constraint, not by the database's error on the lookup.
+    assertThat(path.problemType()).isEqualTo("invalid-request");
+    assertThat(path.body().path("errors").get(0).path("field").asText()).isEqualTo("sku");
 
     Http.Response query = ops().get("/ops/dead-letters?subprocessor=re%00stock");
     assertThat(query.status()).isEqualTo(400);

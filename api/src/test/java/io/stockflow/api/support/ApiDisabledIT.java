@@ -7,7 +7,9 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.stockflow.api.inventory.InventoryController;
 import io.stockflow.api.ops.OpsController;
+import io.stockflow.api.ops.OpsMonitoringController;
 import io.stockflow.api.orders.OrderController;
+import io.stockflow.api.reservations.PurchaseLimitController;
 import io.stockflow.api.reservations.ReservationController;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,8 @@ class ApiDisabledIT extends ApiIT {
     assertThat(context.containsBean(InventoryController.class)).isFalse();
     assertThat(context.containsBean(OrderController.class)).isFalse();
     assertThat(context.containsBean(OpsController.class)).isFalse();
+    assertThat(context.containsBean(OpsMonitoringController.class)).isFalse();
+    assertThat(context.containsBean(PurchaseLimitController.class)).isFalse();
     // No route: a known key hears that the path does not exist here, a stranger only 401.
     assertThat(ops().get("/inventory/ANY").status()).isEqualTo(404);
     assertThat(http(null).get("/inventory/ANY").status()).isEqualTo(401);

@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.ApiDefinition;
 import io.stockflow.api.security.ApiKeyAuthenticationFetcher;
-import io.stockflow.api.security.ApiKeys;
-import io.stockflow.db.Database;
-import io.stockflow.embedded.Ports;
-import io.stockflow.testsupport.PostgresExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,12 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,32 +42,7 @@ class ApiContractIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @RegisterExtension
-  static final PostgresExtension postgres =
-      PostgresExtension.withTemplate("migrated", Database::migrate);
-
-  static ApplicationContext platform;
-  static String base;
-
-  @BeforeAll
-  static void startPlatform() {
-    Map<String, Object> props = new HashMap<>();
-    props.put("stockflow.roles", "api");
-    props.put("stockflow.database.url", postgres.jdbcUrl());
-    props.put("stockflow.database.migrate", "false");
-    props.put("micronaut.server.host", Ports.LOOPBACK);
-    props.put("micronaut.server.port", Ports.free());
-    // Never contacted by an api-only process; set so nothing reaches for a developer's servers.
-    props.put("stockflow.kafka.bootstrap", Ports.LOOPBACK + ":" + Ports.free());
-    props.put("stockflow.temporal.target", Ports.LOOPBACK + ":" + Ports.free());
-    props.put(ApiKeys.PROPERTY + "." + KEY, "channel,associate,ops");
-    platform = StockflowApplication.start(props);
-    base = platform.getBean(EmbeddedServer.class).getURL().toString().replaceFirst("/$", "");
-  }
-
-  @AfterAll
-  static void stopPlatform() {
-    if (platform != null) platform.close();
-  }
+  static final ApiOnlyPlatform platform = new ApiOnlyPlatform(Map.of(KEY, "channel,associate,ops"));
 
   @Test
   void schemathesisFindsNoFailureWithEveryCheck() throws Exception {
@@ -92,7 +58,7 @@ class ApiContractIT {
                 resource("schemathesis.toml").toString(),
                 "--no-color",
                 "run",
-                base + SPEC + ".yml",
+                platform.base() + SPEC + ".yml",
                 "--checks",
                 "all",
                 "--header",
@@ -167,7 +133,7 @@ class ApiContractIT {
   /** A message that could not be decoded failed before any subprocessor: it names none. */
   @Test
   void anUndecodableDeadLetterHasNoSubprocessor() throws Exception {
-    try (var c = postgres.dataSource().getConnection();
+    try (var c = platform.dataSource().getConnection();
         var s = c.createStatement()) {
       s.execute(
           "INSERT INTO dead_letters (source_topic, source_partition, source_offset, subprocessor,"
@@ -185,7 +151,7 @@ class ApiContractIT {
   private static JsonNode getJson(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r =
         CLIENT.send(
-            HttpRequest.newBuilder(URI.create(base + path))
+            HttpRequest.newBuilder(URI.create(platform.base() + path))
                 .header(ApiKeyAuthenticationFetcher.HEADER, KEY)
                 .timeout(Duration.ofSeconds(60))
                 .build(),
@@ -215,7 +181,7 @@ class ApiContractIT {
   private static void warmUp() throws IOException, InterruptedException {
     for (String path : List.of("/ops/status", "/inventory/WARM-UP", "/reservations/warm-up")) {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(base + path))
+          HttpRequest.newBuilder(URI.create(platform.base() + path))
               .header(ApiKeyAuthenticationFetcher.HEADER, KEY)
               .timeout(Duration.ofSeconds(60))
               .build();
@@ -225,7 +191,9 @@ class ApiContractIT {
 
   private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
     return CLIENT.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpRequest.newBuilder(URI.create(platform.base() + path))
+            .timeout(Duration.ofSeconds(60))
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 

@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.stockflow.api.security.ApiKeyAuthenticationFetcher;
-import io.stockflow.api.security.ApiKeys;
-import io.stockflow.db.Database;
-import io.stockflow.embedded.Ports;
-import io.stockflow.testsupport.PostgresExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,31 +35,8 @@ class ManagementEndpointsIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @RegisterExtension
-  static final PostgresExtension postgres =
-      PostgresExtension.withTemplate("migrated", Database::migrate);
-
-  static ApplicationContext platform;
-  static String base;
-
-  @BeforeAll
-  static void startPlatform() {
-    Map<String, Object> props = new HashMap<>();
-    props.put("stockflow.roles", "api");
-    props.put("stockflow.database.url", postgres.jdbcUrl());
-    props.put("micronaut.server.port", -1);
-    // Never contacted by an api-only process; set so nothing reaches for a developer's servers.
-    props.put("stockflow.kafka.bootstrap", "127.0.0.1:" + Ports.free());
-    props.put("stockflow.temporal.target", "127.0.0.1:" + Ports.free());
-    props.put(ApiKeys.PROPERTY + "." + OPS_KEY, "ops");
-    props.put(ApiKeys.PROPERTY + "." + CHANNEL_KEY, "channel,associate");
-    platform = StockflowApplication.start(props);
-    base = platform.getBean(EmbeddedServer.class).getURL().toString().replaceFirst("/$", "");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (platform != null) platform.close();
-  }
+  static final ApiOnlyPlatform platform =
+      new ApiOnlyPlatform(Map.of(OPS_KEY, "ops", CHANNEL_KEY, "channel,associate"));
 
   /**
    * Disabled endpoints have no route: a stranger hears 401 (the set of routes is not revealed to
@@ -162,7 +130,7 @@ class ManagementEndpointsIT {
   private static Response send(String method, String path, String key) {
     // Concatenated, not URI.resolve: "//prometheus" must stay a path, not become an authority.
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.newBuilder(URI.create(platform.base() + path))
             .timeout(Duration.ofSeconds(60))
             .method(method, HttpRequest.BodyPublishers.noBody());
     if (key != null) b.header(ApiKeyAuthenticationFetcher.HEADER, key);

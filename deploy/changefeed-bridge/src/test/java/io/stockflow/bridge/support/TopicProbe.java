@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Reads topics from the beginning with a fresh consumer group and keeps every message seen. */
 public final class TopicProbe implements AutoCloseable {
@@ -41,15 +42,43 @@ public final class TopicProbe implements AutoCloseable {
 
   /** Polls until some message matches, and returns the first that does. */
   public Message awaitFirst(Predicate<Message> match) {
-    return await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> poll().stream().filter(match).findFirst(), java.util.Optional::isPresent)
-        .get();
+    try {
+      return await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> poll().stream().filter(match).findFirst(), java.util.Optional::isPresent)
+          .get();
+    } catch (ConditionTimeoutException e) {
+      printThreads();
+      throw e;
+    }
   }
 
   /** Polls until {@code done} holds over everything seen; returns everything seen. */
   public List<Message> awaitAll(Predicate<List<Message>> done) {
-    return await().atMost(Duration.ofSeconds(180)).until(this::poll, done);
+    try {
+      return await().atMost(Duration.ofSeconds(180)).until(this::poll, done);
+    } catch (ConditionTimeoutException e) {
+      printThreads();
+      throw e;
+    }
+  }
+
+  /**
+   * A bridge that stops delivering has its threads stuck somewhere (a walsender killed while
+   * Debezium restarts its task once left it silent for minutes under heavy load): their stacks go
+   * to the test's output, so that the next occurrence says where.
+   */
+  private static void printThreads() {
+    StringBuilder out = new StringBuilder("threads when the wait timed out:\n");
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              out.append('"').append(thread.getName()).append("\" ").append(thread.getState());
+              out.append('\n');
+              for (StackTraceElement frame : stack)
+                out.append("    at ").append(frame).append('\n');
+            });
+    System.out.println(out);
   }
 
   public static Predicate<Message> row(String topic, String key) {

@@ -3,17 +3,20 @@ package io.stockflow.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockflow.db.Database;
+import io.stockflow.e2e.SharedDevStack;
 import io.stockflow.testsupport.PostgresExtension;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The dev stack's database step at each start ({@link DevStack#migrate}) against a real PostgreSQL:
  * demo data goes only into a database it has just created.
  */
+@ResourceLock(SharedDevStack.OWN_STACKS)
 class DemoDataSeedingIT {
   /** Empty databases, as a first start finds them. */
   @RegisterExtension

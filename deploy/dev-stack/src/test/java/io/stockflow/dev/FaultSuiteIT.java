@@ -2,6 +2,7 @@ package io.stockflow.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockflow.e2e.SharedDevStack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The fault suite ({@code ./stockflow chaos}, docs/faults.md), reduced to two faults to keep CI
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own under a steady write load; kill -9 of the consumer role, then of the changefeed bridge, each
  * restarted. Nothing committed is lost and no purchase order or alert is duplicated.
  */
+@ResourceLock(SharedDevStack.OWN_STACKS)
 class FaultSuiteIT {
   @TempDir Path dir;
 

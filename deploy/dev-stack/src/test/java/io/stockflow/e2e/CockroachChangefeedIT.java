@@ -43,6 +43,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.CockroachContainer;
 import org.testcontainers.containers.Network;
@@ -59,6 +60,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * tests change the cluster (a cancelled job, a column added and dropped), so point COCKROACH_URL at
  * a scratch database.
  */
+@ResourceLock(SharedDevStack.OWN_STACKS)
 class CockroachChangefeedIT {
   static final String COCKROACH_IMAGE = "cockroachdb/cockroach:v24.3.5";
   static final String KAFKA_IMAGE = "apache/kafka:3.9.1";

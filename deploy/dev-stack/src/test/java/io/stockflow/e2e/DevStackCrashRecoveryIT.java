@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * kill -9 of the {@code ./stockflow dev} process (a child JVM running {@link DevStack}) while SQL
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pid files, stops them and starts normally. Every update committed before, during and after the
  * crash reaches the audit log once the pipeline catches up.
  */
+@ResourceLock(SharedDevStack.OWN_STACKS)
 class DevStackCrashRecoveryIT {
   static final String READY = "stockflow is running";
   static final String SKU = DemoData.DEMO_SKU;

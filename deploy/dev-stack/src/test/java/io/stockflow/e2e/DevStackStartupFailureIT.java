@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A taken port stops the dev stack with one line naming the component and what to do, and the
  * servers that did start (they start side by side) are stopped again: nothing is left listening.
  */
+@ResourceLock(SharedDevStack.OWN_STACKS)
 class DevStackStartupFailureIT {
   @TempDir Path dir;
 

@@ -32,6 +32,7 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The ops console (deploy/platform's {@code /console/}) in headless Chromium against the real dev
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * only rows of its own SKUs. Pausing the audit log is the one change it makes to shared state; it
  * resumes the lane in a {@code finally}.
  */
+@ResourceLock(SharedDevStack.LOCK)
 class OpsConsoleIT {
   static final String OPS_KEY = DevSettings.DEFAULT_DEV_API_KEY;
   static final String ASSOCIATE_KEY = "console-it-associate-key";

@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every reaction besides restock, each triggered the way production triggers it — a SQL write or an
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * their CLI) working through the platform's adapters. On the shared stack (starting one is the slow
  * part); the demo SKUs' rows are this class's to change.
  */
+@ResourceLock(SharedDevStack.LOCK)
 class ReactionsEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY = DevSettings.DEFAULT_DEV_API_KEY;

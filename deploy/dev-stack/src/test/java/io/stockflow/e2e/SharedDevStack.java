@@ -23,6 +23,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * run ends, also after failures. Register it on a static field:
  *
  * <pre>{@code
+ * @ResourceLock(SharedDevStack.LOCK)
+ * class MyIT {
  * @RegisterExtension static final SharedDevStack stack = new SharedDevStack();
  * ... stack.get().jdbcUrl(), stack.get().apiUrl(), stack.addSku("MYTEST-TERIYAKI-3OZ")
  * }</pre>
@@ -41,6 +43,19 @@ import org.postgresql.ds.PGSimpleDataSource;
  * </ul>
  */
 public final class SharedDevStack implements BeforeAllCallback {
+  /**
+   * The lock of the classes on the shared stack ({@code @ResourceLock(SharedDevStack.LOCK)}): they
+   * run one after the other, and next to one class of {@link #OWN_STACKS} (this module's failsafe
+   * runs two IT classes at a time).
+   */
+  public static final String LOCK = "shared-dev-stack";
+
+  /**
+   * The lock of the classes that start, crash or kill stacks of their own: one at a time, as each
+   * keeps a stack's worth of servers busy.
+   */
+  public static final String OWN_STACKS = "own-dev-stacks";
+
   /** The platform properties of the shared stack, beyond the dev defaults. */
   static final Map<String, Object> PROPERTIES =
       Map.of(

@@ -21,6 +21,7 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -29,6 +30,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * → Temporal, and a restock workflow with a readable ID appears and orders stock exactly once. On
  * the shared stack, each test writes to a SKU of its own, stocked as the demo SKUs are seeded.
  */
+@ResourceLock(SharedDevStack.LOCK)
 class ThinSliceIT {
   static final String TERIYAKI = "THINSLICE-TERIYAKI-3OZ";
   static final String PEPPERED = "THINSLICE-PEPPERED-3OZ";

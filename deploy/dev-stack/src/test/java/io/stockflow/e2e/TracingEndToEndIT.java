@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * the span of the consumed changefeed message. The platform's spans go to an in-memory exporter
  * ({@link InMemorySpans}, switched on by one of {@link SharedDevStack}'s properties).
  */
+@ResourceLock(SharedDevStack.LOCK)
 class TracingEndToEndIT {
   private static final Logger log = LoggerFactory.getLogger(TracingEndToEndIT.class);
   private static final String SKU = "TRACING-TERIYAKI-8OZ";

@@ -16,7 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The dev stack's database step at each start ({@link DevStack#migrate}) against a real PostgreSQL:
  * demo data goes only into a database it has just created.
  */
-@ResourceLock(SharedDevStack.OWN_STACKS)
+// A few seconds: it runs in the shared stack's lane, the shorter of the two.
+@ResourceLock(SharedDevStack.LOCK)
 class DemoDataSeedingIT {
   /** Empty databases, as a first start finds them. */
   @RegisterExtension

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * A taken port stops the dev stack with one line naming the component and what to do, and the
  * servers that did start (they start side by side) are stopped again: nothing is left listening.
  */
-@ResourceLock(SharedDevStack.OWN_STACKS)
+// A few seconds: it runs in the shared stack's lane, the shorter of the two.
+@ResourceLock(SharedDevStack.LOCK)
 class DevStackStartupFailureIT {
   @TempDir Path dir;
 

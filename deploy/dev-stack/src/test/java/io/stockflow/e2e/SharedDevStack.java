@@ -44,15 +44,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class SharedDevStack implements BeforeAllCallback {
   /**
-   * The lock of the classes on the shared stack ({@code @ResourceLock(SharedDevStack.LOCK)}): they
-   * run one after the other, and next to one class of {@link #OWN_STACKS} (this module's failsafe
-   * runs two IT classes at a time).
+   * The lane of the classes on the shared stack ({@code @ResourceLock(SharedDevStack.LOCK)}), and
+   * of short classes: one after the other, next to the {@link #OWN_STACKS} lane (this module's
+   * failsafe runs two IT classes at a time).
    */
   public static final String LOCK = "shared-dev-stack";
 
   /**
-   * The lock of the classes that start, crash or kill stacks of their own: one at a time, as each
-   * keeps a stack's worth of servers busy.
+   * The lane of the long classes that crash or kill stacks of their own (the crash-recovery and
+   * fault suites): one at a time, as each keeps a stack's worth of servers busy.
    */
   public static final String OWN_STACKS = "own-dev-stacks";
 

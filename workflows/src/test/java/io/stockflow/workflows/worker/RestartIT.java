@@ -77,8 +77,9 @@ class RestartIT {
 
       // Restock: the row is low.
       restock.onStockChanged(stack.snapshot(SKU, LOC));
-      // Reservation: a checkout holds 4 units for 30 s.
-      Instant expiresAt = Instant.now().plusSeconds(30);
+      // Reservation: a checkout holds 4 units for 10 minutes, so its expiry timer is pending across
+      // both restarts however long they take; afterwards the hold is cut short (below).
+      Instant expiresAt = Instant.now().plusSeconds(600);
       sql.execute(
           "INSERT INTO reservations (id, cart_id, sku, location_id, quantity, expires_at)"
               + " VALUES ('cart-1:1', 'cart-1', ?, ?, 4, ?::timestamptz)",
@@ -127,6 +128,15 @@ class RestartIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> sql.fetchValue(ALERTS.NOTIFY_COUNT, ALERTS.KIND.eq("count_variance")) >= 3);
       assertThat(alerts.acknowledge(AlertKind.COUNT_VARIANCE, SKU, LOC, "ops")).isTrue();
+
+      // The checkout's hold is shortened to now, as an associate editing expires_at would: the
+      // expiry workflow, waiting on its timer since before the restarts, takes the new deadline.
+      // (The alert's re-notification above is the timer that fires across them.)
+      Instant now = Instant.now();
+      sql.execute(
+          "UPDATE reservations SET expires_at = ?::timestamptz WHERE id = 'cart-1:1'",
+          now.toString());
+      expiry.onReservationChanged(new ReservationChange("cart-1:1", SKU, LOC, "active", now));
 
       List<String> ids =
           List.of(

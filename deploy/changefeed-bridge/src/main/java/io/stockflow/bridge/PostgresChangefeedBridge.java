@@ -248,13 +248,22 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     // Kafka Connect >= 4.2 validates a worker config that requires bootstrap.servers.
     p.put("bootstrap.servers", config.kafkaBootstrap());
     p.put("topic.prefix", TOPIC_PREFIX);
+    String host = db.getProperty("PGHOST").split(",")[0];
+    String port = db.getProperty("PGPORT").split(",")[0];
+    String dbname = db.getProperty("PGDBNAME");
     // Debezium names its JMX beans after topic.prefix, the same for every bridge. A second bridge
     // in one JVM (two dev stacks in one test JVM) found the name taken and spent 2 x 60 s retrying
-    // the registration before it streamed; the tags make each bridge's names its own.
-    p.put("custom.metric.tags", metricTags(db, config.slotName()));
-    p.put("database.hostname", db.getProperty("PGHOST").split(",")[0]);
-    p.put("database.port", db.getProperty("PGPORT").split(",")[0]);
-    p.put("database.dbname", db.getProperty("PGDBNAME"));
+    // the registration before it streamed. Database and slot make each bridge's names its own: no
+    // two running bridges share them (a slot streams to one client).
+    p.put(
+        "custom.metric.tags",
+        "database="
+            + jmxValue(host + "_" + port + "_" + dbname)
+            + ",slot="
+            + jmxValue(config.slotName()));
+    p.put("database.hostname", host);
+    p.put("database.port", port);
+    p.put("database.dbname", dbname);
     p.put("database.user", db.getProperty("user", "postgres"));
     if (db.getProperty("password") != null) p.put("database.password", db.getProperty("password"));
     p.put("plugin.name", "pgoutput");
@@ -284,20 +293,7 @@ public final class PostgresChangefeedBridge implements AutoCloseable {
     return p;
   }
 
-  /**
-   * The tags Debezium appends to this bridge's JMX bean names: database and slot, which no other
-   * running bridge shares (a slot streams to one client), in characters an ObjectName value allows.
-   */
-  static String metricTags(Properties db, String slot) {
-    String database =
-        db.getProperty("PGHOST").split(",")[0]
-            + "_"
-            + db.getProperty("PGPORT").split(",")[0]
-            + "_"
-            + db.getProperty("PGDBNAME");
-    return "database=" + jmxValue(database) + ",slot=" + jmxValue(slot);
-  }
-
+  /** {@code s} in the characters a JMX ObjectName value allows unquoted. */
   private static String jmxValue(String s) {
     return s.replaceAll("[,=:\"*?\\s]", "_");
   }

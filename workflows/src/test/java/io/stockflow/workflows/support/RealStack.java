@@ -12,6 +12,7 @@ import io.stockflow.workflows.worker.WorkerSettings;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -122,27 +123,22 @@ public final class RealStack implements AutoCloseable {
   }
 
   public WorkflowExecutionStatus status(String workflowId) {
-    return service
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(NAMESPACE)
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build())
-        .getWorkflowExecutionInfo()
-        .getStatus();
+    return describe(workflowId).getWorkflowExecutionInfo().getStatus();
   }
 
   /** Activities the workflow's current run has scheduled or running (0 while it only waits). */
   public int pendingActivities(String workflowId) {
+    return describe(workflowId).getPendingActivitiesCount();
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String workflowId) {
     return service
         .blockingStub()
         .describeWorkflowExecution(
             DescribeWorkflowExecutionRequest.newBuilder()
                 .setNamespace(NAMESPACE)
                 .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build())
-        .getPendingActivitiesCount();
+                .build());
   }
 
   /** Settings for tests: the class's queue, a small concurrency and a short webhook timeout. */

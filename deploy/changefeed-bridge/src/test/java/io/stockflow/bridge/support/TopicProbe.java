@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.core.ConditionTimeoutException;
@@ -42,25 +43,19 @@ public final class TopicProbe implements AutoCloseable {
 
   /** Polls until some message matches, and returns the first that does. */
   public Message awaitFirst(Predicate<Message> match) {
-    try {
-      return await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> poll().stream().filter(match).findFirst(), java.util.Optional::isPresent)
-          .get();
-    } catch (ConditionTimeoutException e) {
-      printThreads();
-      throw e;
-    }
+    return printingThreadsOnTimeout(
+        () ->
+            await()
+                .atMost(Duration.ofSeconds(90))
+                .until(
+                    () -> poll().stream().filter(match).findFirst(), java.util.Optional::isPresent)
+                .get());
   }
 
   /** Polls until {@code done} holds over everything seen; returns everything seen. */
   public List<Message> awaitAll(Predicate<List<Message>> done) {
-    try {
-      return await().atMost(Duration.ofSeconds(180)).until(this::poll, done);
-    } catch (ConditionTimeoutException e) {
-      printThreads();
-      throw e;
-    }
+    return printingThreadsOnTimeout(
+        () -> await().atMost(Duration.ofSeconds(180)).until(this::poll, done));
   }
 
   /**
@@ -68,6 +63,15 @@ public final class TopicProbe implements AutoCloseable {
    * Debezium restarts its task once left it silent for minutes under heavy load): their stacks go
    * to the test's output, so that the next occurrence says where.
    */
+  private static <T> T printingThreadsOnTimeout(Supplier<T> wait) {
+    try {
+      return wait.get();
+    } catch (ConditionTimeoutException e) {
+      printThreads();
+      throw e;
+    }
+  }
+
   private static void printThreads() {
     StringBuilder out = new StringBuilder("threads when the wait timed out:\n");
     Thread.getAllStackTraces()

@@ -1,7 +1,12 @@
 // Usage: node console.mjs <console-url> <api-key> <out.png> <action> [argument]
+//        node console.mjs <console-url> --session
 // Drives the ops console (deploy/platform's /console/) in headless Chromium like an operator: logs in with the key,
 // does one action, saves a screenshot and prints one JSON line with what the page showed. Exits non-zero (with the
-// reason) when the page does not show what the action expects. Actions:
+// reason) when the page does not show what the action expects.
+// With --session, one Chromium serves many actions (OpsConsoleIT: a launch costs seconds of CPU on a small machine):
+// each stdin line is {"key", "out", "action", "arg"}; each action gets a fresh browser context (no cookies or storage
+// carried over, as with a new browser) and answers one stdout line, {"ok": true, ...what the page showed} or
+// {"ok": false, "error"}. It ends when stdin closes. Actions:
 //   overview                 wait until lanes are listed
 //   refused                  log in with a key the API refuses; the page must say why
 //   pause|resume <name>      press the subprocessor's Pause/Resume button; wait until its state says so
@@ -10,27 +15,34 @@
 //   redrive-all              press "Re-drive all pending"
 //   acknowledge <alert id>   press the alert's Acknowledge button
 //   replay <json>            fill the replay form ({table, key, filter, all}) and submit it
+import { createInterface } from 'node:readline';
 import { launchChromium } from './chromium.mjs';
 
-const [url, key, out, action, arg] = process.argv.slice(2);
-if (!url || !key || !out || !action) {
-  console.error('usage: node console.mjs <console-url> <api-key> <out.png> <action> [argument]');
+const [url, ...rest] = process.argv.slice(2);
+const session = rest[0] === '--session';
+const [key, out, action, arg] = rest;
+if (!url || (!session && (!key || !out || !action))) {
+  console.error('usage: node console.mjs <console-url> <api-key> <out.png> <action> [argument]\n' +
+                '       node console.mjs <console-url> --session');
   process.exit(2);
 }
 const TIMEOUT = 30000;
 
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const failures = [];
-  page.on('pageerror', e => failures.push(e.message));
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: TIMEOUT });
-  await page.fill('#key', key);
-  await page.click('#login button[type=submit]');
-  const result = await run(page);
-  await page.screenshot({ path: out, fullPage: true });
-  if (failures.length) throw new Error(`script errors on the page: ${failures.join('; ')}`);
-  console.log(JSON.stringify({ action, ...result }));
+  if (session) {
+    for await (const line of createInterface({ input: process.stdin })) {
+      if (!line.trim()) continue;
+      const step = JSON.parse(line);
+      try {
+        console.log(JSON.stringify({ ok: true, ...await perform(step.key, step.out, step.action, step.arg) }));
+      } catch (e) {
+        console.log(JSON.stringify({ ok: false, error: `console ${step.action} ${step.arg ?? ''} failed at ${url}: ${e.message}` }));
+      }
+    }
+  } else {
+    console.log(JSON.stringify(await perform(key, out, action, arg)));
+  }
 } catch (e) {
   console.error(`console ${action} ${arg ?? ''} failed at ${url}: ${e.message}`);
   process.exitCode = 1;
@@ -38,7 +50,26 @@ try {
   await browser.close();
 }
 
-async function run(page) {
+/** One action in a fresh context: log in, act, screenshot; what the page showed, or throws why not. */
+async function perform(key, out, action, arg) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const failures = [];
+    page.on('pageerror', e => failures.push(e.message));
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: TIMEOUT });
+    await page.fill('#key', key);
+    await page.click('#login button[type=submit]');
+    const result = await run(page, key, action, arg);
+    await page.screenshot({ path: out, fullPage: true });
+    if (failures.length) throw new Error(`script errors on the page: ${failures.join('; ')}`);
+    return { action, ...result };
+  } finally {
+    await context.close();
+  }
+}
+
+async function run(page, key, action, arg) {
   if (action === 'refused') {
     await page.locator('#message').waitFor({ state: 'visible', timeout: TIMEOUT });
     return { message: await page.textContent('#message'), loginShown: await page.isVisible('#login') };

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockflow.api.security.ApiKeys;
 import io.stockflow.db.Database;
 import io.stockflow.db.jooq.tables.records.AlertsRecord;
@@ -17,6 +18,11 @@ import io.stockflow.db.jooq.tables.records.DeadLettersRecord;
 import io.stockflow.dev.DevSettings;
 import io.stockflow.dev.DevStack;
 import io.temporal.client.WorkflowClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,7 +34,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,9 +47,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * stack: an operator logs in with the API key, watches the lanes, pauses and resumes a
  * subprocessor, inspects and re-drives the changes parked meanwhile, replays a row and acknowledges
  * an alert. Every action is checked where it takes effect (database, API, Temporal), not only on
- * the page. Each step runs deploy/ui-check/console.mjs (playwright-core) once and saves a
- * screenshot to target/console/ (the ones README.md shows to docs/console/ with {@code
- * -Dconsole.screenshots=docs/console}).
+ * the page. Each step is one action of deploy/ui-check/console.mjs (playwright-core, one Chromium
+ * for the class, a fresh browser context per action) and saves a screenshot to target/console/ (the
+ * ones README.md shows to docs/console/ with {@code -Dconsole.screenshots=docs/console}).
  *
  * <p>It runs on the {@link SharedDevStack} (the associate key is among its properties) and writes
  * only rows of its own SKUs. Pausing the audit log is the one change it makes to shared state; it
@@ -65,15 +73,22 @@ class OpsConsoleIT {
   @RegisterExtension static final SharedDevStack shared = new SharedDevStack();
   static DevStack stack;
   static DSLContext sql;
+  static ConsoleSession console;
 
   @BeforeAll
-  static void ownRows() {
+  static void ownRows() throws IOException {
     assertBrowserInstalled();
     stack = shared.get();
     sql = Database.dsl(ThinSliceIT.dataSource(stack.jdbcUrl()));
     shared.addSku(PARKED_SKU);
     shared.addSku(ALERT_SKU);
     shared.addSku(REPLAY_SKU);
+    console = new ConsoleSession(stack.apiUrl() + "/console/");
+  }
+
+  @AfterAll
+  static void closeBrowser() throws InterruptedException {
+    if (console != null) console.close();
   }
 
   @Test
@@ -259,28 +274,71 @@ class OpsConsoleIT {
     return Path.of("target/console").resolve(name).toAbsolutePath();
   }
 
-  /** Runs one console.mjs action with the dev key; returns what the page showed. */
+  /** Runs one console action with the dev key; returns what the page showed. */
   static JsonNode browser(Path png, String action, String argument) throws Exception {
     return browser(png, action, argument, OPS_KEY);
   }
 
   static JsonNode browser(Path png, String action, String argument, String key) throws Exception {
     Files.createDirectories(png.getParent());
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                "node",
-                ThinSliceIT.repoRoot().resolve("deploy/ui-check/console.mjs").toString(),
-                stack.apiUrl() + "/console/",
-                key,
-                png.toString(),
-                action));
-    if (argument != null) command.add(argument);
-    Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(node.waitFor()).as(out).isZero();
+    JsonNode result = console.perform(key, png, action, argument);
+    assertThat(result.path("ok").asBoolean()).as(result.path("error").asText()).isTrue();
     assertThat(Files.size(png)).as(png.toString()).isGreaterThan(10_000);
-    return JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+    return result;
+  }
+
+  /**
+   * {@code node console.mjs <url> --session}: one Chromium for the class (a launch per action cost
+   * seconds of CPU each); an action per stdin line, its result on one stdout line. Chromium's and
+   * node's own messages go to this JVM's stderr, the test report.
+   */
+  static final class ConsoleSession implements AutoCloseable {
+    private final Process node;
+    private final Writer in;
+    private final BufferedReader out;
+
+    ConsoleSession(String url) throws IOException {
+      node =
+          new ProcessBuilder(
+                  "node",
+                  ThinSliceIT.repoRoot().resolve("deploy/ui-check/console.mjs").toString(),
+                  url,
+                  "--session")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
+      out =
+          new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    JsonNode perform(String key, Path png, String action, String argument) throws IOException {
+      ObjectNode step = JSON.createObjectNode().put("key", key).put("out", png.toString());
+      step.put("action", action).put("arg", argument);
+      in.write(JSON.writeValueAsString(step) + "\n");
+      in.flush();
+      String line = out.readLine();
+      if (line == null)
+        throw new AssertionError(
+            "console.mjs exited (status "
+                + node.onExit().join().exitValue()
+                + ") during "
+                + action);
+      return JSON.readTree(line);
+    }
+
+    /** Closing stdin ends the session; the browser is stopped by PID if it does not exit. */
+    @Override
+    public void close() throws InterruptedException {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // already gone: the PID below still applies
+      }
+      if (!node.waitFor(20, TimeUnit.SECONDS)) {
+        node.descendants().forEach(ProcessHandle::destroyForcibly);
+        node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /**

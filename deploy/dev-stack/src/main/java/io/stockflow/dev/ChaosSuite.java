@@ -39,13 +39,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fault suite ({@code ./stockflow chaos}, docs/faults.md): PostgreSQL, Kafka, the changefeed
- * bridge, the Temporal dev server and the platform's three roles (api, consumer, worker) each in a
- * process of its own, a steady load of SQL updates, and in turn a kill -9 of each process, a pause,
- * a restart with the same data directory and ports, and a wait until the pipeline caught up. Per
- * fault it prints the committed versions never audited (must be 0), the duplicated effects
- * (purchase orders and alerts per restock episode above one; must be 0) and the time until the
- * pipeline caught up. Exit status: 0 all good, 1 a loss, a duplicate, a missing effect, a component
- * that did not come back by itself or a timeout, 2 usage, 3 the stack did not start.
+ * bridge, the Temporal dev server and the platform's roles (api, consumer, worker; the roles no
+ * fault of the run kills share one) each in a process of its own, a steady load of SQL updates, and
+ * in turn a kill -9 of each process, a pause, a restart with the same data directory and ports, and
+ * a wait until the pipeline caught up. Per fault it prints the committed versions never audited
+ * (must be 0), the duplicated effects (purchase orders and alerts per restock episode above one;
+ * must be 0) and the time until the pipeline caught up. Exit status: 0 all good, 1 a loss, a
+ * duplicate, a missing effect, a component that did not come back by itself or a timeout, 2 usage,
+ * 3 the stack did not start.
  */
 public final class ChaosSuite {
   private static final Logger log = LoggerFactory.getLogger("chaos");
@@ -546,7 +547,7 @@ public final class ChaosSuite {
             List.of("bridge", dir.resolve("bridge").toString(), jdbc, kafka, "3"),
             Map.of(),
             0));
-    for (String role : List.of("worker", "consumer", "api")) {
+    for (String role : roleProcesses(options.faults())) {
       int port = Ports.free();
       Map<String, String> props = new LinkedHashMap<>();
       props.put("stockflow.roles", role);
@@ -569,8 +570,24 @@ public final class ChaosSuite {
     }
     // The bridge and the roles need the servers and the migrated database, not each other.
     startTogether(
-        List.of("bridge", "worker", "consumer", "api").stream().map(components::get).toList());
+        components.values().stream()
+            .filter(c -> !List.of("postgres", "kafka", "temporal").contains(c.name))
+            .toList());
     log.info("stack ready: {} processes", components.size());
+  }
+
+  /**
+   * The {@code stockflow.roles} of each platform JVM: a role this run kills runs in a process of
+   * its own; the roles no fault touches share one (a JVM start costs seconds of CPU, and they start
+   * side by side), e.g. {@code consumer} and {@code worker,api} for the faults consumer and bridge.
+   */
+  static List<String> roleProcesses(List<String> faults) {
+    List<String> processes = new ArrayList<>();
+    List<String> untouched = new ArrayList<>();
+    for (String role : List.of("worker", "consumer", "api"))
+      (faults.contains(role) ? processes : untouched).add(role);
+    if (!untouched.isEmpty()) processes.add(String.join(",", untouched));
+    return processes;
   }
 
   private void seedRows() throws SQLException {

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The fault suite ({@code ./stockflow chaos}, docs/faults.md), reduced to two faults to keep CI
- * time down: PostgreSQL, Kafka, the bridge, Temporal and the three roles each in a process of its
- * own under a steady write load; kill -9 of the consumer role, then of the changefeed bridge, each
- * restarted. Nothing committed is lost and no purchase order or alert is duplicated.
+ * time down: PostgreSQL, Kafka, the bridge, Temporal, the consumer role and the worker and api
+ * roles (one process, as no fault here kills them) each in a process of its own under a steady
+ * write load; kill -9 of the consumer role, then of the changefeed bridge, each restarted. Nothing
+ * committed is lost and no purchase order or alert is duplicated.
  */
 @ResourceLock(SharedDevStack.OWN_STACKS)
 class FaultSuiteIT {

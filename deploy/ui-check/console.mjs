@@ -44,7 +44,8 @@ try {
     console.log(JSON.stringify(await perform(key, out, action, arg)));
   }
 } catch (e) {
-  console.error(`console ${action} ${arg ?? ''} failed at ${url}: ${e.message}`);
+  console.error(session ? `console session at ${url} failed: ${e.message}`
+                        : `console ${action} ${arg ?? ''} failed at ${url}: ${e.message}`);
   process.exitCode = 1;
 } finally {
   await browser.close();

@@ -538,8 +538,9 @@ public final class ChaosSuite {
     seedRows();
     log.info("database migrated, {} load rows and the episode rows created", options.skus());
 
-    components.put(
-        "bridge",
+    // The bridge and the roles need the servers and the migrated database, not each other.
+    List<Component> platform = new ArrayList<>();
+    platform.add(
         new JvmComponent(
             "bridge",
             "-Xmx384m",
@@ -558,8 +559,7 @@ public final class ChaosSuite {
       props.put("stockflow.temporal.target", Ports.LOOPBACK + ":" + temporalPort);
       props.put("micronaut.server.port", Integer.toString(port));
       props.put("stockflow.api.keys." + DevSettings.DEFAULT_DEV_API_KEY, "channel,associate,ops");
-      components.put(
-          role,
+      platform.add(
           new JvmComponent(
               role,
               "-Xmx384m",
@@ -568,11 +568,8 @@ public final class ChaosSuite {
               props,
               port));
     }
-    // The bridge and the roles need the servers and the migrated database, not each other.
-    startTogether(
-        components.values().stream()
-            .filter(c -> !List.of("postgres", "kafka", "temporal").contains(c.name))
-            .toList());
+    platform.forEach(c -> components.put(c.name, c));
+    startTogether(platform);
     log.info("stack ready: {} processes", components.size());
   }
 

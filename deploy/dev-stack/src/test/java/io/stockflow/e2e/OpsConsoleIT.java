@@ -312,8 +312,12 @@ class OpsConsoleIT {
     }
 
     JsonNode perform(String key, Path png, String action, String argument) throws IOException {
-      ObjectNode step = JSON.createObjectNode().put("key", key).put("out", png.toString());
-      step.put("action", action).put("arg", argument);
+      ObjectNode step =
+          JSON.createObjectNode()
+              .put("key", key)
+              .put("out", png.toString())
+              .put("action", action)
+              .put("arg", argument);
       in.write(JSON.writeValueAsString(step) + "\n");
       in.flush();
       String line = out.readLine();
